@@ -1,0 +1,17 @@
+package org.iotasign;
+
+/** Something around the input is missing or broken (token, module, port, disk): exit code 3. */
+public class EnvironmentException extends IotasignException {
+    public EnvironmentException(String message) {
+        super(message);
+    }
+
+    public EnvironmentException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public int exitCode() {
+        return 3;
+    }
+}

@@ -1,0 +1,17 @@
+package org.iotasign;
+
+/** The input was examined and refused: a verdict, exit code 1. */
+public class RejectedException extends IotasignException {
+    public RejectedException(String message) {
+        super(message);
+    }
+
+    public RejectedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public int exitCode() {
+        return 1;
+    }
+}

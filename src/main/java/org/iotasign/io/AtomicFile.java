@@ -1,0 +1,121 @@
+package org.iotasign.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import org.iotasign.EnvironmentException;
+import org.iotasign.UsageException;
+
+/**
+ * Writes a file so that readers see either the old state or the complete new file:
+ * temp file in the same folder, fsync, rename, fsync the folder. A failed write leaves
+ * no temp file behind.
+ */
+public final class AtomicFile {
+    /** Writes the bytes a {@link Writer} produces. */
+    @FunctionalInterface
+    public interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFile() {
+    }
+
+    public static void write(Path target, byte[] content, boolean overwrite) {
+        write(target, out -> out.write(content), overwrite);
+    }
+
+    /**
+     * @param overwrite false: refuse (exit 2) when the target exists, and never replace
+     *                  a file that appears while writing
+     */
+    public static void write(Path target, Writer writer, boolean overwrite) {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (!overwrite && Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException(target + " already exists: choose another output name or pass --force to replace it");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("output folder " + dir + " does not exist: create it first");
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = Channels.newOutputStream(ch)) {
+                writer.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            if (overwrite) {
+                move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                // A hard link fails if the target appeared meanwhile: never clobber.
+                try {
+                    Files.createLink(absolute, temp);
+                    Files.delete(temp);
+                } catch (UnsupportedOperationException | IOException linkFailed) {
+                    if (linkFailed instanceof FileAlreadyExistsException) {
+                        throw new UsageException(target + " already exists: choose another output name or pass --force to replace it");
+                    }
+                    if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        throw new UsageException(target + " already exists: choose another output name or pass --force to replace it");
+                    }
+                    move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            temp = null;
+            fsyncDirectory(dir);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + target + ": " + describe(e) + ": check free space and permissions of the output folder", e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The original error is the one worth reporting.
+                }
+            }
+        }
+    }
+
+    private static void move(Path from, Path to, StandardCopyOption... options) throws IOException {
+        try {
+            Files.move(from, to, options);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system cannot rename atomically", e);
+        }
+    }
+
+    /** Makes a completed rename durable; ignored where the platform cannot open folders. */
+    public static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // Some file systems refuse to fsync a folder; the rename itself is still atomic.
+        }
+    }
+
+    public static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "already exists";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}
