@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 TokenCommand.class,
                 KeyCommand.class,
                 SignCommand.class,
+                SelftestCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
