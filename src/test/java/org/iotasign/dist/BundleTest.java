@@ -1,0 +1,216 @@
+package org.iotasign.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipFile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.iotasign.cli.Main;
+import org.iotasign.testing.Digests;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The offline bundle as a laptop user gets it: built by scripts/bundle, unpacked with tar
+ * into an empty folder and run from there with no source tree and no Maven on the PATH.
+ */
+@Timeout(300)
+class BundleTest {
+    private static final Duration RUN = Duration.ofSeconds(60);
+    private static BuiltBundle bundle;
+    private static Path work;
+    private static Path root;
+
+    @BeforeAll
+    static void buildAndUnpack() throws IOException {
+        bundle = BuiltBundle.get();
+        work = BuiltBundle.testDir().resolve("bundle-run");
+        Processes.deleteTree(work);
+        root = bundle.unpackInto(work.resolve("unpacked"));
+    }
+
+    @Test
+    void printedSha256IsTheBundlesAndMatchesItsSha256File() throws IOException {
+        String actual = HexFormat.of().formatHex(Digests.sha256(Files.readAllBytes(bundle.tarball)));
+        assertEquals(actual, bundle.printedSha256);
+        assertEquals(actual + "  " + BuiltBundle.NAME + "-bundle.tar.gz\n",
+                Files.readString(bundle.tarball.resolveSibling(bundle.tarball.getFileName() + ".sha256")));
+    }
+
+    @Test
+    void bundleHoldsLauncherJarProfilesDocsManPagesCompletionAndChecksums() throws IOException {
+        assertTrue(Files.getPosixFilePermissions(root.resolve("bin/iotasign")).contains(PosixFilePermission.OTHERS_EXECUTE));
+        for (String f : List.of("lib/iotasign.jar", "lib/iotasign-env.sh", "hsm-config/softhsm2.properties",
+                "hsm-config/yubihsm2.properties", "docs/quickstart.md", "docs/offline-install.md", "scripts/offline-deps",
+                "completion/iotasign.bash", "man/man1/iotasign.1")) {
+            assertTrue(Files.isRegularFile(root.resolve(f)), f + " is in the bundle");
+        }
+        Processes.Result sums = Processes.run(List.of("sha256sum", "--check", "--strict", "SHA256SUMS"), root, Processes.cleanEnv(), RUN);
+        assertEquals(0, sums.exit(), sums.toString());
+        long listed = sums.out().lines().filter(l -> l.endsWith(": OK")).count();
+        try (var files = Files.walk(root)) {
+            assertEquals(files.filter(Files::isRegularFile).count() - 1, listed, "SHA256SUMS lists every other file");
+        }
+        String completion = Files.readString(root.resolve("completion/iotasign.bash"));
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            assertTrue(Files.isRegularFile(root.resolve("man/man1/iotasign-" + command + ".1")), "man page for " + command);
+            assertTrue(completion.contains(command), "completion knows " + command);
+        }
+        String page = Files.readString(root.resolve("man/man1/iotasign-selftest.1"));
+        assertTrue(page.contains(".TH \"IOTASIGN\\-SELFTEST\" \"1\" \"2026-01-01\" \"iotasign " + BuiltBundle.VERSION + "\""), page);
+        try (ZipFile jar = new ZipFile(root.resolve("lib/iotasign.jar").toFile())) {
+            for (String lib : List.of("Linux/x86_64/libjSerialComm.so", "Linux/armv8_64/libjSerialComm.so",
+                    "OSX/aarch64/libjSerialComm.jnilib", "Windows/x86_64/jSerialComm.dll")) {
+                assertNotNull(jar.getEntry(lib), "jSerialComm native library " + lib + " is in the jar");
+            }
+            assertNotNull(jar.getEntry("hsm-config/softhsm2.properties"));
+        }
+    }
+
+    @Test
+    void tarEntriesAreSortedOwnedByRootAndStampedWithTheOutputTimestamp() throws IOException {
+        Processes.Result list = Processes.run(List.of("tar", "--list", "--verbose", "--full-time", "--numeric-owner", "-zf",
+                bundle.tarball.toString()), work, Processes.cleanEnv(), RUN);
+        assertEquals(0, list.exit(), list.toString());
+        List<String> names = new ArrayList<>();
+        for (String line : list.out().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            assertEquals("0/0", f[1], line);
+            assertEquals("2026-01-01 00:00:00", f[3] + " " + f[4], line);
+            assertTrue(f[0].equals("drwxr-xr-x") || f[0].equals("-rw-r--r--") || f[0].equals("-rwxr-xr-x"), line);
+            names.add(f[5]);
+        }
+        List<String> sorted = new ArrayList<>(names);
+        sorted.sort(null);
+        assertEquals(sorted, names);
+        assertTrue(names.contains(BuiltBundle.NAME + "/bin/iotasign"));
+    }
+
+    @Test
+    void aSecondBuildOfTheSameSourcesIsByteIdentical() throws IOException {
+        // Rebuild everything that is packaged (jar, shaded jar, man pages, completion, tar)
+        // from the same compiled classes in a second folder: javac itself is deterministic.
+        Path second = BuiltBundle.testDir().resolve("build2");
+        Processes.deleteTree(second);
+        Processes.Result copy = Processes.run(List.of("cp", "-a", bundle.buildDir.toString(), second.toString()),
+                work, Processes.cleanEnv(), RUN);
+        assertEquals(0, copy.exit(), copy.toString());
+        try (var files = Files.list(second)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches(".*\\.(jar|tar\\.gz|sha256)")).toList()) {
+                Files.delete(p);
+            }
+        }
+        BuiltBundle again = BuiltBundle.build(second);
+        assertEquals(bundle.printedSha256, again.printedSha256);
+        assertEquals(-1L, Files.mismatch(bundle.tarball, again.tarball));
+        Processes.deleteTree(second);
+    }
+
+    @Test
+    void runsFromTheUnpackedFolderWithoutSourceTreeOrMaven() throws IOException {
+        Map<String, String> env = laptopEnv();
+        Processes.Result version = iotasign(env, "--version");
+        assertEquals(0, version.exit(), version.toString());
+        assertEquals("iotasign " + BuiltBundle.VERSION + "\n", version.out());
+
+        ok(iotasign(env, "token", "init"));
+        ok(iotasign(env, "key", "generate"));
+        ok(iotasign(env, "key", "export", "--format", "hex", "-o", "key.hex"));
+        String keyHex = Files.readString(work.resolve("key.hex")).trim();
+        ok(iotasign(env, "sample-firmware", "--label", "02_09_01", "--embed-key", "key.hex", "-o", "firmware.bin"));
+        ok(iotasign(env, "pack", "--version", "02_09_01", "--firmware", "firmware.bin", "-o", "r.unsigned"));
+        Processes.Result sign = ok(iotasign(env, "sign", "r.unsigned", "-o", "r.bin"));
+        assertTrue(sign.out().contains("signed version 02_09_01"), sign.toString());
+        Processes.Result verify = ok(iotasign(env, "verify", "r.bin", "--pubkey", "key.hex"));
+        assertTrue(verify.out().contains("Updater: signature verified"), verify.toString());
+
+        Processes.Result selftest = iotasign(env, "selftest", "--json");
+        JsonNode report = new ObjectMapper().readTree(selftest.out());
+        assertTrue(report.get("signingReady").asBoolean(), selftest.toString());
+        assertTrue(report.get("key").get("found").asBoolean());
+        assertEquals(keyHex, report.get("key").get("publicKeyHex").asText());
+        boolean tokenListed = false;
+        for (JsonNode module : report.get("modules")) {
+            for (JsonNode token : module.get("tokens")) {
+                if (token.get("label").asText().equals("iotasign")) {
+                    tokenListed = true;
+                    assertTrue(token.get("eddsa").asBoolean() && token.get("keyGeneration").asBoolean(), selftest.toString());
+                    assertEquals("user PIN ok", token.get("pinState").asText());
+                }
+            }
+        }
+        assertTrue(tokenListed, selftest.toString());
+        boolean airGapped = report.get("networkInterfacesUp").isEmpty();
+        assertEquals(airGapped, report.get("airGapped").asBoolean());
+        // This machine is online, so without --allow-network the check fails with the reason.
+        assertEquals(airGapped ? 0 : 1, selftest.exit(), selftest.toString());
+        assertEquals(airGapped, report.get("ready").asBoolean());
+        if (!airGapped) {
+            assertTrue(report.get("problems").get(0).asText().contains("an air-gapped signer must have none"), selftest.toString());
+        }
+        Processes.Result allowed = iotasign(env, "selftest", "--allow-network");
+        assertEquals(0, allowed.exit(), allowed.toString());
+        assertTrue(allowed.out().contains("result   READY"), allowed.toString());
+    }
+
+    @Test
+    void launcherSaysSoWhenNoJavaIsFound() throws IOException {
+        Path empty = Files.createDirectories(work.resolve("empty-path"));
+        Map<String, String> env = Processes.cleanEnv();
+        env.remove("JAVA_HOME");
+        env.put("PATH", empty.toString());
+        Processes.Result r = Processes.run(List.of(root.resolve("bin/iotasign").toString(), "--version"), work, env, RUN);
+        assertEquals(3, r.exit(), r.toString());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("iotasign: no Java found (JAVA_HOME is not set and there is no java on PATH): install a JDK 17"),
+                r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+    }
+
+    /** A fresh token store, PINs for the scripted steps, and a PATH with java and softhsm2-util but no Maven. */
+    private static Map<String, String> laptopEnv() throws IOException {
+        Path tools = Files.createDirectories(work.resolve("tools"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        for (Path tool : List.of(java, Path.of("/usr/bin/softhsm2-util"))) {
+            Path link = tools.resolve(tool.getFileName());
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, tool.toRealPath());
+        }
+        Map<String, String> env = Processes.cleanEnv();
+        env.remove("JAVA_HOME");
+        env.remove("MAVEN_HOME");
+        env.put("PATH", tools.toString());
+        env.put("IOTASIGN_HOME", work.resolve("home").toString());
+        env.put("IOTASIGN_SO_PIN", "so-pin-8765");
+        env.put("IOTASIGN_PIN", "user-pin-4321");
+        return env;
+    }
+
+    private static Processes.Result iotasign(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(root.resolve("bin/iotasign").toString());
+        cmd.addAll(List.of(args));
+        return Processes.run(cmd, work, env, RUN);
+    }
+
+    private static Processes.Result ok(Processes.Result r) {
+        assertEquals(0, r.exit(), r.toString());
+        assertFalse(r.err().contains("internal error"), r.toString());
+        return r;
+    }
+}
