@@ -17,10 +17,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
-        description = {"Check this machine as a signer, on one screen: Java version; PKCS#11 modules (hsm-config profiles and",
-                "p11-kit registrations) and their tokens, with Ed25519 signing/key generation support and PIN state; the",
-                "configured key and its fingerprint; the ledger; serial ports; and whether any network interface other than",
-                "loopback is up (an air-gapped signer has none). Never logs in to a token, so it asks for no PIN.",
+        description = {"Check that this machine can sign and looks air-gapped.",
+                "Reports on one screen: Java version; PKCS#11 modules (hsm-config profiles and p11-kit registrations) and",
+                "their tokens, with Ed25519 signing/key generation support and PIN state; the configured key and its",
+                "fingerprint; the ledger; serial ports; and whether any network interface other than loopback is up",
+                "(an air-gapped signer has none). Never logs in to a token, so it asks for no PIN.",
                 "Exit status 0 only when signing would work and the machine looks air-gapped; 1 otherwise."})
 final class SelftestCommand implements Callable<Integer> {
     @Spec
