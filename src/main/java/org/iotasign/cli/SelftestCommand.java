@@ -30,7 +30,9 @@ final class SelftestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON (for scripts) instead of text.")
     boolean json;
 
-    @Option(names = "--key", paramLabel = "URI", defaultValue = KeyUri.DEFAULT, description = KeyCommand.KEY_DESCRIPTION)
+    @Option(names = "--key", paramLabel = "URI", defaultValue = KeyUri.DEFAULT,
+            description = "PKCS#11 URI (RFC 7512) of the key to check, e.g. 'pkcs11:token=iotasign;object=release;id=%%01'. "
+                    + "Default: ${DEFAULT-VALUE}, the release key in the tool's own SoftHSM2 token.")
     String key;
 
     @Option(names = "--allow-network",
