@@ -98,6 +98,10 @@ class TokenCommandsTest {
         assertEquals(0, r.exit(), r::toString);
         assertTrue(r.out().contains(pub.fingerprint() + "  pkcs11:token=cli;object=release;id=%01"), r.out());
         assertTrue(r.out().contains("private+public, not extractable, never extractable, sensitive"), r.out());
+        Cli.Result noLogin = Cli.run("key", "list", "--key", "pkcs11:token=cli", "--no-login");
+        assertEquals(0, noLogin.exit(), noLogin::toString);
+        assertTrue(noLogin.out().contains(pub.fingerprint() + "  pkcs11:token=cli;object=release;id=%01"), noLogin.out());
+        assertTrue(noLogin.out().contains("private keys are listed after login"), noLogin.out());
     }
 
     @Test

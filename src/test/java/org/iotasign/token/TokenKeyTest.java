@@ -212,6 +212,13 @@ class TokenKeyTest {
     }
 
     @Test
+    void aSoftHsmConfigurationThatDoesNotExistIsNamed() {
+        TokenContext gone = new TokenContext(Map.of("SOFTHSM2_CONF", "/nonexistent/softhsm2.conf"), Optional.empty(), Optional.empty());
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> SoftHsmStore.current(gone));
+        assertTrue(e.getMessage().startsWith("SoftHSM configuration /nonexistent/softhsm2.conf (from SOFTHSM2_CONF) does not exist"), e.getMessage());
+    }
+
+    @Test
     void aClosedSessionStopsSigningWithWhatToDo() {
         TokenKeys.generate(fx.keyUri("keys", "closed"), ctx, PINS, NO_SO);
         TokenKey key = TokenKey.open(fx.keyUri("keys", "closed"), ctx, PINS);
