@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.iotasign.cli.Main;
 import org.iotasign.testing.Digests;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,11 @@ class BundleTest {
         work = BuiltBundle.testDir().resolve("bundle-run");
         Processes.deleteTree(work);
         root = bundle.unpackInto(work.resolve("unpacked"));
+    }
+
+    @AfterAll
+    static void removeUnpackedBundle() throws IOException {
+        Processes.deleteTree(work);
     }
 
     @Test
