@@ -1,0 +1,53 @@
+package org.iotasign.usb;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+import org.iotasign.signing.Confirmation;
+import org.iotasign.signing.Review;
+
+/** Asks the operator to approve a reviewed release (the review has been printed already). */
+@FunctionalInterface
+public interface Operator {
+    /** The operator's answer: confirmed (and how), or declined with the reason. */
+    record Answer(boolean confirmed, Confirmation mode, String why) {
+        static Answer yes(Confirmation mode) {
+            return new Answer(true, mode, null);
+        }
+
+        static Answer no(String why) {
+            return new Answer(false, null, why);
+        }
+    }
+
+    Answer ask(Review review);
+
+    /** {@code --yes}: approves everything the policy allows, recorded as such in the ledger. */
+    static Operator unattended() {
+        return review -> Answer.yes(Confirmation.YES_FLAG);
+    }
+
+    /** Approves only when the operator types the release version exactly. */
+    static Operator typingVersion(BufferedReader in, PrintWriter out) {
+        return review -> {
+            String version = review.version().orElseThrow();
+            out.printf("Type the version (%s) to sign it, or anything else to decline: ", version);
+            out.flush();
+            String line;
+            try {
+                line = in.readLine();
+            } catch (IOException e) {
+                line = null;
+            }
+            if (line == null) {
+                out.println();
+                return Answer.no("no answer (end of input)");
+            }
+            if (!line.strip().equals(version)) {
+                return Answer.no(line.isBlank() ? "the operator declined" : "the operator typed '" + line.strip() + "', not " + version);
+            }
+            return Answer.yes(Confirmation.TYPED_VERSION);
+        };
+    }
+}
