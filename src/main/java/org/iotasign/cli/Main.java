@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 VerifyCommand.class,
                 SampleFirmwareCommand.class,
+                TokenCommand.class,
+                KeyCommand.class,
+                SignCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -218,7 +218,8 @@ public final class KeyUri {
         return sb.toString();
     }
 
-    private static String encode(String value) {
+    /** Percent-encodes an attribute value (label, serial) for writing into a URI. */
+    public static String encode(String value) {
         StringBuilder sb = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;

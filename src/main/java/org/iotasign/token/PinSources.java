@@ -50,6 +50,33 @@ public final class PinSources {
                 .orElseGet(() -> prompt(variable));
     }
 
+    /**
+     * A PIN being set (token init): from {@code file}, else {@code variable}, else typed
+     * twice on the terminal and compared.
+     */
+    public static PinSource newPin(Path file, TokenContext ctx, String variable) {
+        if (file != null) {
+            return fromFile(file);
+        }
+        if (ctx.getenv(variable).isPresent()) {
+            return fromVariableOrPrompt(ctx, variable);
+        }
+        PinSource typed = prompt(variable);
+        return what -> {
+            byte[] first = typed.pin("new " + what);
+            byte[] second = typed.pin("new " + what + " again");
+            try {
+                if (!Arrays.equals(first, second)) {
+                    throw new UsageException("the two entries of the new " + what + " differ: run the command again");
+                }
+                return first.clone();
+            } finally {
+                Arrays.fill(first, (byte) 0);
+                Arrays.fill(second, (byte) 0);
+            }
+        };
+    }
+
     /** Reads the first line of a file (a trailing newline is not part of the PIN). */
     public static PinSource fromFile(Path file) {
         return what -> {

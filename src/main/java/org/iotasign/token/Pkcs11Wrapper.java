@@ -196,12 +196,31 @@ public final class Pkcs11Wrapper implements Cryptoki {
 
     @Override
     public Optional<Boolean> readBoolean(long session, long object, long type) {
-        return read(session, object, type).map(CK_ATTRIBUTE::getBoolean);
+        // The wrapper decodes attributes it does not know (e.g. CKA_ALWAYS_AUTHENTICATE) as bytes.
+        return read(session, object, type).map(a -> a.pValue instanceof byte[] ? isTrue((byte[]) a.pValue) : a.getBoolean());
     }
 
     @Override
     public Optional<Long> readNumber(long session, long object, long type) {
-        return read(session, object, type).map(CK_ATTRIBUTE::getLong);
+        return read(session, object, type).map(a -> a.pValue instanceof byte[] ? littleEndian((byte[]) a.pValue) : a.getLong());
+    }
+
+    private static boolean isTrue(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** CK_ULONG in native (x86-64, aarch64: little-endian) byte order. */
+    private static long littleEndian(byte[] b) {
+        long v = 0;
+        for (int i = Math.min(b.length, 8) - 1; i >= 0; i--) {
+            v = v << 8 | (b[i] & 0xff);
+        }
+        return v;
     }
 
     @Override

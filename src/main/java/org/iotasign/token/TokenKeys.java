@@ -24,22 +24,30 @@ public final class TokenKeys {
                           boolean alwaysAuthenticate) {
         /** The URI that selects this key, for copying into other commands. */
         public String uri(String tokenLabel) {
-            StringBuilder sb = new StringBuilder("pkcs11:token=").append(tokenLabel);
-            if (!label.isEmpty()) {
-                sb.append(";object=").append(label);
-            }
-            if (id.length > 0) {
-                sb.append(";id=");
-                for (byte b : id) {
-                    sb.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
-                }
-            }
-            return KeyUri.parse(sb.toString()).describe();
+            return uriOf(tokenLabel, label, id);
         }
     }
 
     /** What {@link #generate} and {@link #importSeed} created. */
     public record CreatedKey(String tokenLabel, String label, byte[] id, Ed25519PublicKey publicKey) {
+        /** The URI that selects exactly this key (token, label and id). */
+        public String uri() {
+            return uriOf(tokenLabel, label, id);
+        }
+    }
+
+    static String uriOf(String tokenLabel, String label, byte[] id) {
+        StringBuilder sb = new StringBuilder("pkcs11:token=").append(KeyUri.encode(tokenLabel));
+        if (!label.isEmpty()) {
+            sb.append(";object=").append(KeyUri.encode(label));
+        }
+        if (id.length > 0) {
+            sb.append(";id=");
+            for (byte b : id) {
+                sb.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+            }
+        }
+        return sb.toString();
     }
 
     /**
@@ -161,6 +169,21 @@ public final class TokenKeys {
 
     static String hexId(byte[] id) {
         return HexFormat.of().formatHex(id);
+    }
+
+    /** The public key the URI names if the token holds exactly that key; empty when it holds none. */
+    public static Optional<Ed25519PublicKey> existingPublicKey(KeyUri uri, TokenContext ctx) {
+        try (TokenSession s = TokenSession.open(uri, ctx, false)) {
+            try {
+                if (s.cryptoki().findObjects(s.handle(), KeyObjects.template(Pkcs11Constants.CKO_PUBLIC_KEY, uri)).isEmpty()) {
+                    return Optional.empty();
+                }
+                long pub = KeyObjects.findOne(s, Pkcs11Constants.CKO_PUBLIC_KEY, uri, "");
+                return Optional.of(KeyObjects.publicKey(s, pub, uri));
+            } catch (CryptokiException e) {
+                throw TokenErrors.translate(e, "reading public key " + uri.describe());
+            }
+        }
     }
 
     /** The public key the URI names, read without logging in. */

@@ -172,7 +172,7 @@ public final class TokenSession implements AutoCloseable {
             return "ONE try left before the PIN locks";
         }
         if (now.has(so ? Pkcs11Constants.CKF_SO_PIN_COUNT_LOW : Pkcs11Constants.CKF_USER_PIN_COUNT_LOW)) {
-            return "the token reports few tries left";
+            return "the token reports a wrong PIN was entered recently; tries are counting down";
         }
         return "the token reports no low try count";
     }
