@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 TokenCommand.class,
                 KeyCommand.class,
                 SignCommand.class,
+                UsbCommand.class,
+                LedgerCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -182,6 +182,11 @@ public final class Ledger {
                 return bad(good, "record " + expected + " (line " + lineNo + ") is damaged: " + e.getMessage());
             }
             if (r.seq() > expected) {
+                int later = lineOfRecord(content, start, lineNo, expected);
+                if (later > 0) {
+                    return bad(good, "records were reordered: line " + lineNo + " holds record " + r.seq() + " where record "
+                            + expected + " belongs, and record " + expected + " is on line " + later);
+                }
                 return bad(good, "record " + expected + " is missing (removed): line " + lineNo + " holds record " + r.seq());
             }
             if (r.seq() < expected) {
@@ -196,6 +201,27 @@ public final class Ledger {
             prevHash = r.hash();
         }
         return new LedgerCheck(good, Optional.empty(), new byte[0]);
+    }
+
+    /** The line number of a later line holding record {@code seq}, or 0. */
+    private static int lineOfRecord(byte[] content, int from, int lineNo, long seq) {
+        int start = from;
+        while (start < content.length) {
+            int nl = indexOf(content, (byte) '\n', start);
+            if (nl < 0) {
+                return 0;
+            }
+            lineNo++;
+            try {
+                if (LedgerFormat.parse(new String(content, start, nl - start, StandardCharsets.UTF_8)).seq() == seq) {
+                    return lineNo;
+                }
+            } catch (LedgerFormat.BadLine ignored) {
+                // Only intact records count as the misplaced one.
+            }
+            start = nl + 1;
+        }
+        return 0;
     }
 
     private static LedgerCheck bad(List<LedgerRecord> good, String problem) {

@@ -202,7 +202,9 @@ public final class DriveProcessor {
             Operator.Answer answer = operator.ask(review);
             if (!answer.confirmed()) {
                 long seq = desk.decline(review, answer.why()).seq();
-                writeReason(layout, name, review, "declined", List.of(answer.why()), seq);
+                if (answer.decided()) {
+                    writeReason(layout, name, review, "declined", List.of(answer.why()), seq);
+                }
                 report.add(name, DriveReport.Result.DECLINED, answer.why());
                 out.println(name + ": declined: " + answer.why());
                 return;

@@ -10,14 +10,22 @@ import org.iotasign.signing.Review;
 /** Asks the operator to approve a reviewed release (the review has been printed already). */
 @FunctionalInterface
 public interface Operator {
-    /** The operator's answer: confirmed (and how), or declined with the reason. */
-    record Answer(boolean confirmed, Confirmation mode, String why) {
-        static Answer yes(Confirmation mode) {
-            return new Answer(true, mode, null);
+    /**
+     * The operator's answer: confirmed (and how), or declined with the reason.
+     *
+     * @param decided false when no answer came (end of input): the blob stays in the outbox to be offered again
+     */
+    record Answer(boolean confirmed, Confirmation mode, String why, boolean decided) {
+        public static Answer yes(Confirmation mode) {
+            return new Answer(true, mode, null, true);
         }
 
-        static Answer no(String why) {
-            return new Answer(false, null, why);
+        public static Answer no(String why) {
+            return new Answer(false, null, why, true);
+        }
+
+        public static Answer none(String why) {
+            return new Answer(false, null, why, false);
         }
     }
 
@@ -40,9 +48,11 @@ public interface Operator {
             } catch (IOException e) {
                 line = null;
             }
+            if (System.console() == null) {
+                out.println(); // The typed line was not echoed by a terminal.
+            }
             if (line == null) {
-                out.println();
-                return Answer.no("no answer (end of input)");
+                return Answer.none("no answer (end of input)");
             }
             if (!line.strip().equals(version)) {
                 return Answer.no(line.isBlank() ? "the operator declined" : "the operator typed '" + line.strip() + "', not " + version);
