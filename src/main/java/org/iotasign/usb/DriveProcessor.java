@@ -224,8 +224,8 @@ public final class DriveProcessor {
         }
         String version = signed.version();
         String file = version + ".bin";
-        AtomicFile.write(layout.signedBlob(version), signed.signed(), false);
-        AtomicFile.write(layout.receipt(version), Receipt.of(file, signed.signed(), signed.signature(), signed.record(), name).toJson(), true);
+        writeOnDrive(layout.signedBlob(version), signed.signed(), false);
+        writeOnDrive(layout.receipt(version), Receipt.of(file, signed.signed(), signed.signature(), signed.record(), name).toJson(), true);
         outputs.put(version, review.digest());
         report.add(name, DriveReport.Result.SIGNED, "signed/" + file + (signed.isRepeat() ? " (repeat of ledger record "
                 + signed.record().repeatOf() + ")" : ""));
@@ -274,7 +274,7 @@ public final class DriveProcessor {
         }
         byte[] signed = readInput(layout.signedBlob(version));
         byte[] sig = Arrays.copyOfRange(signed, signed.length - Ed25519PublicKey.SIGNATURE_LENGTH, signed.length);
-        AtomicFile.write(receipt, Receipt.of(version + ".bin", signed, sig, record.get(), name).toJson(), true);
+        writeOnDrive(receipt, Receipt.of(version + ".bin", signed, sig, record.get(), name).toJson(), true);
     }
 
     private void ignore(DriveLayout layout, String name, DriveReport report, String why) {
@@ -313,7 +313,20 @@ public final class DriveProcessor {
         for (String r : reasons) {
             sb.append("reason       ").append(r).append('\n');
         }
-        AtomicFile.write(layout.reason(name), sb.toString().getBytes(StandardCharsets.UTF_8), true);
+        writeOnDrive(layout.reason(name), sb.toString().getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /**
+     * Writes a file on the drive atomically. A folder that vanished or a file that
+     * appeared meanwhile means the drive was pulled or changed under us: a drive fault.
+     */
+    private static void writeOnDrive(Path target, byte[] content, boolean overwrite) {
+        try {
+            AtomicFile.write(target, content, overwrite);
+        } catch (UsageException e) {
+            throw new EnvironmentException("cannot write " + target + ": " + e.getMessage()
+                    + " (the drive was removed or changed during the pass); nothing partial was left");
+        }
     }
 
     private static void requireSpace(DriveLayout layout, long bytes) {
