@@ -110,6 +110,7 @@ public final class DriveProcessor {
                     Files.createDirectory(dir);
                     AtomicFile.fsyncDirectory(layout.base());
                 }
+                removeLeftoverTempFiles(dir);
                 // Probe: a read-only drive must be found before anything is signed.
                 Path probe = Files.createTempFile(dir, ".iotasign-probe-", ".tmp");
                 Files.delete(probe);
@@ -117,6 +118,26 @@ public final class DriveProcessor {
                 throw new EnvironmentException("cannot write to " + dir + ": " + AtomicFile.describe(e)
                         + ": the drive is read-only, full or was removed; nothing was signed");
             }
+        }
+    }
+
+    /**
+     * Deletes the hidden temp files ({@code .NAME.RANDOM.tmp}) that a killed pass left in an
+     * output folder: they never became outputs, and only this tool writes such names there.
+     */
+    private void removeLeftoverTempFiles(Path dir) throws IOException {
+        int removed = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : ds) {
+                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.delete(p);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            AtomicFile.fsyncDirectory(dir);
+            out.println("removed " + removed + " incomplete temp file(s) of an interrupted pass from " + dir);
         }
     }
 
