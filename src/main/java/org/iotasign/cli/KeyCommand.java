@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
+import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.KeyFormats;
 import org.iotasign.io.AtomicFile;
@@ -142,6 +143,8 @@ final class KeyCommand implements Callable<Integer> {
                     "common.cpp), hex, pem (SubjectPublicKeyInfo) or raw (32 bytes). Always prints the key fingerprint",
                     "(on standard error when the key itself goes to standard output). No PIN needed."})
     static final class Export implements Callable<Integer> {
+        static final List<String> FORMATS = List.of("c", "hex", "pem", "raw");
+
         @Spec
         CommandSpec spec;
 
@@ -163,7 +166,9 @@ final class KeyCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            render(format, Ed25519PublicKey.STOCK_IOTAWATT); // refuse a bad --format before asking the token
+            if (!FORMATS.contains(format)) {
+                throw new UsageException("--format must be c, hex, pem or raw, not '" + format + "'");
+            }
             Ed25519PublicKey k = TokenKeys.publicKey(KeyUri.parse(key), token.context());
             byte[] content = render(format, k);
             PrintWriter out = spec.commandLine().getOut();
@@ -198,7 +203,7 @@ final class KeyCommand implements Callable<Integer> {
                 case "raw":
                     return k.bytes();
                 default:
-                    throw new org.iotasign.UsageException("--format must be c, hex, pem or raw, not '" + format + "'");
+                    throw new IllegalStateException(format);
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.iotasign.cli;
 
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -69,7 +70,7 @@ final class TokenCommand implements Callable<Integer> {
                 throw new UsageException("token init creates SoftHSM2 tokens only: initialize other tokens with their own tool "
                         + "(see docs/tokens.md), then use 'iotasign key generate'");
             }
-            byte[] labelBytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] labelBytes = label.getBytes(StandardCharsets.UTF_8);
             if (labelBytes.length == 0 || labelBytes.length > 32) {
                 throw new UsageException("--label must be 1 to 32 bytes long, '" + label + "' has " + labelBytes.length);
             }

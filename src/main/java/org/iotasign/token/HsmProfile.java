@@ -144,12 +144,14 @@ public final class HsmProfile {
         }
     }
 
+    /** What the user PIN looks like on this token, for prompts (may be empty). */
     public String pinHint() {
-        return p.getProperty("pin.hint", "the token's user PIN");
+        return p.getProperty("pin.hint", "");
     }
 
+    /** What the security officer PIN is on this token, for prompts (may be empty). */
     public String soPinHint() {
-        return p.getProperty("so-pin.hint", "the token's security officer PIN");
+        return p.getProperty("so-pin.hint", "");
     }
 
     public String notes() {

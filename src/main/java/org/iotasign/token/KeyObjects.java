@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 
 /** Finds and reads Ed25519 key objects on an open session. */
@@ -23,7 +24,7 @@ final class KeyObjects {
     /** The single object of {@code objectClass} the URI names; explains none or several. */
     static long findOne(TokenSession s, long objectClass, KeyUri uri, String hintWhenMissing) {
         if (!uri.namesKey()) {
-            throw new org.iotasign.UsageException("key URI " + uri.describe() + " names a token but no key: add object=LABEL or id=%XX");
+            throw new UsageException("key URI " + uri.describe() + " names a token but no key: add object=LABEL or id=%XX");
         }
         List<Long> found = s.cryptoki().findObjects(s.handle(), template(objectClass, uri));
         String kind = objectClass == Pkcs11Constants.CKO_PRIVATE_KEY ? "private key" : "public key";

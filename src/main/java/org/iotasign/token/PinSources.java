@@ -103,11 +103,28 @@ public final class PinSources {
         };
     }
 
+    /**
+     * True when {@code console} talks to a terminal. From JDK 22 System.console() exists
+     * even when input is redirected; Console.isTerminal() (JDK 22+) tells the difference.
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException jdk17) {
+            return true; // Before JDK 22 a Console exists only for a terminal.
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
+
     /** Asks on the terminal without echo. */
     public static PinSource prompt(String variable) {
         return what -> {
             Console console = System.console();
-            if (console == null) {
+            if (!isTerminal(console)) {
                 throw new EnvironmentException("the " + what + " is needed and there is no terminal to ask on: "
                         + "set " + variable + " or add pin-source=file:PATH to the key URI");
             }

@@ -38,11 +38,9 @@ public final class Pkcs11Wrapper implements Cryptoki {
     private static boolean hookInstalled;
 
     private final PKCS11 p11;
-    private final Path module;
 
-    private Pkcs11Wrapper(PKCS11 p11, Path module) {
+    private Pkcs11Wrapper(PKCS11 p11) {
         this.p11 = p11;
-        this.module = module;
     }
 
     /**
@@ -61,7 +59,7 @@ public final class Pkcs11Wrapper implements Cryptoki {
         } catch (PKCS11Exception e) {
             throw new CryptokiException("C_Initialize", e.getErrorCode());
         }
-        Pkcs11Wrapper w = new Pkcs11Wrapper(p11, canonicalModule);
+        Pkcs11Wrapper w = new Pkcs11Wrapper(p11);
         LOADED.put(canonicalModule, w);
         if (!hookInstalled) {
             Runtime.getRuntime().addShutdownHook(new Thread(Pkcs11Wrapper::finalizeAll, "pkcs11-finalize"));
@@ -84,10 +82,6 @@ public final class Pkcs11Wrapper implements Cryptoki {
             }
         }
         LOADED.clear();
-    }
-
-    public Path module() {
-        return module;
     }
 
     @Override

@@ -29,6 +29,10 @@ final class TokenErrors {
             return new EnvironmentException(doing + " failed: the token requires a login first: give the PIN "
                     + "(pin-source=file: in the URI, IOTASIGN_PIN, or at the prompt)", e);
         }
+        if (c == Pkcs11Constants.CKR_OBJECT_HANDLE_INVALID || c == Pkcs11Constants.CKR_KEY_HANDLE_INVALID) {
+            return new EnvironmentException(doing + " failed: the key is no longer available (" + CryptokiException.name(c)
+                    + "; deleted, or the token logged this process out): run the command again", e);
+        }
         if (c == Pkcs11Constants.CKR_KEY_FUNCTION_NOT_PERMITTED) {
             return new RejectedException(doing + " failed: the key is not allowed to sign (CKA_SIGN is false): use a signing key", e);
         }

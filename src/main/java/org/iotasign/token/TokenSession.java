@@ -108,7 +108,8 @@ public final class TokenSession implements AutoCloseable {
             throw new EnvironmentException("the " + who + " of token '" + label() + "' is locked: unlock it with the token's own "
                     + "administration tool (security officer), then run the command again");
         }
-        String what = who + " of token '" + label() + "'";
+        String hint = module.profile().map(p -> userType == Pkcs11Constants.CKU_SO ? p.soPinHint() : p.pinHint()).orElse("");
+        String what = who + " of token '" + label() + "'" + (hint.isEmpty() ? "" : " (" + hint + ")");
         byte[] pin = pins.pin(what);
         try {
             module.profile().ifPresent(p -> {
