@@ -76,7 +76,8 @@ public final class SigningDesk {
                 throw new IllegalStateException("the release parser's digest differs from SHA-256 of the blob");
             }
         } catch (RejectedException e) {
-            parseProblem = e.getMessage();
+            parseProblem = isSigned(unsigned) ? "the blob already ends with a signature: sign the .unsigned blob 'iotasign pack' made"
+                    : e.getMessage();
         }
         PolicyDecision decision = evaluate(blob, parseProblem, digest, conflict, ledger.records());
         return new Review(unsigned, digest, source, blob, parseProblem, decision, key, limit, conflict);
@@ -98,7 +99,7 @@ public final class SigningDesk {
     public SignedRelease sign(Review review, Confirmation confirmation) {
         if (review.refused()) {
             refuse(review);
-            throw refusal(review, review.reasons());
+            throw refusal(review, review.decision());
         }
         AtomicReference<PolicyDecision> now = new AtomicReference<>();
         Ledger.Appended appended = ledger.append(history -> {
@@ -111,7 +112,7 @@ public final class SigningDesk {
                     confirmation.id(), d, List.of());
         });
         if (now.get().refused()) {
-            throw refusal(review, now.get().reasons());
+            throw refusal(review, now.get());
         }
         try {
             byte[] digest = review.digest();
@@ -157,10 +158,14 @@ public final class SigningDesk {
         }
     }
 
-    private RejectedException refusal(Review review, List<String> reasons) {
-        String what = review.version().map(v -> "version " + v).orElse(review.source());
-        return new RejectedException("refusing to sign " + what + ": " + reasons.get(0)
-                + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more reasons: see the review)" : ""));
+    /** One line: the first reason, what to do about it, and how many more there are. */
+    private RejectedException refusal(Review review, PolicyDecision d) {
+        List<org.iotasign.policy.Violation> refusing = d.violations().stream().filter(v -> !v.overridden()).toList();
+        org.iotasign.policy.Violation first = refusing.get(0);
+        String what = first.message() + first.rule().overrideFlag().map(f -> "; to sign anyway pass " + f + " (recorded in the ledger)").orElse("");
+        String more = refusing.size() > 1 ? " (and " + (refusing.size() - 1) + " more reasons: see the review)" : "";
+        // A blob that does not parse is refused in the parser's own words.
+        return new RejectedException(review.version().map(v -> "refusing to sign version " + v + ": ").orElse("") + what + more);
     }
 
     private LedgerRecord draft(Review review, LedgerRecord.Outcome outcome, String confirmation, PolicyDecision d,
@@ -169,6 +174,15 @@ public final class SigningDesk {
                 key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), review.source(), confirmation,
                 outcome.isSignature() ? d.overridesUsed() : List.of(), reasons, review.warnings(),
                 outcome == LedgerRecord.Outcome.REPEAT ? d.repeatOf().get().seq() : null);
+    }
+
+    private boolean isSigned(byte[] blob) {
+        try {
+            ReleaseBlob.parseSigned(blob, limit);
+            return true;
+        } catch (RejectedException e) {
+            return false;
+        }
     }
 
     static byte[] sha256(byte[] data) {
