@@ -90,7 +90,7 @@ public final class DriveProcessor {
         out.println("drive " + drive + ": " + report.summary());
         if (report.isSafeToRemove()) {
             out.println("drive " + drive + ": all outputs written, synced, re-read and verified ("
-                    + report.verifiedOutputs().size() + " signed files): SAFE TO REMOVE");
+                    + report.verifiedOutputs().size() + " signed file(s)): SAFE TO REMOVE");
         } else {
             out.println("drive " + drive + ": stopped: " + report.fault().orElse("")
                     + ": nothing partial was left; fix this and run again to finish");
@@ -200,9 +200,12 @@ public final class DriveProcessor {
                 return;
             }
         }
-        if (alreadyRejected(layout, name, review.digestHex())) {
+        Optional<String> earlier = earlierVerdict(layout, name, review.digestHex());
+        // A refusal is decided again each pass (an override flag may now allow it); an operator's decline stands.
+        if (earlier.isPresent() && (review.refused() || !earlier.get().equals("refused"))) {
             report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + name + ".reason.txt");
-            out.println(name + ": already rejected (see rejected/" + name + ".reason.txt; delete it to have the blob reviewed again)");
+            out.println(name + ": already " + earlier.get() + " (see rejected/" + name
+                    + ".reason.txt; delete it to have the blob reviewed again)");
             return;
         }
         out.println();
@@ -306,15 +309,20 @@ public final class DriveProcessor {
         }
     }
 
-    private static boolean alreadyRejected(DriveLayout layout, String name, String digestHex) {
+    /** The verdict of {@code rejected/<name>.reason.txt} when it is about these bytes. */
+    private static Optional<String> earlierVerdict(DriveLayout layout, String name, String digestHex) {
         Path reason = layout.reason(name);
         if (!Files.isRegularFile(reason, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
+            return Optional.empty();
         }
         try {
-            return Files.readAllLines(reason, StandardCharsets.UTF_8).contains("digest       " + digestHex);
+            List<String> lines = Files.readAllLines(reason, StandardCharsets.UTF_8);
+            if (!lines.contains("digest       " + digestHex)) {
+                return Optional.empty();
+            }
+            return lines.stream().filter(l -> l.startsWith("verdict      ")).map(l -> l.substring(13).strip()).findFirst();
         } catch (IOException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
