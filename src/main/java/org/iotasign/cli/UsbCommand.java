@@ -16,7 +16,7 @@ import org.iotasign.token.TokenKey;
 import org.iotasign.usb.DriveProcessor;
 import org.iotasign.usb.DriveReport;
 import org.iotasign.usb.DriveWatcher;
-import org.iotasign.usb.Operator;
+import org.iotasign.signing.Operator;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -31,6 +31,7 @@ import org.iotasign.io.AtomicFile;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.signing.Confirmation;
+import org.iotasign.signing.Operator;
 import org.iotasign.signing.Review;
 import org.iotasign.signing.SignedRelease;
 import org.iotasign.signing.SigningDesk;

@@ -26,6 +26,7 @@ import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.FirmwareLimit;
+import org.iotasign.signing.Operator;
 import org.iotasign.signing.SigningDesk;
 import org.iotasign.signing.SigningKey;
 import org.iotasign.testing.Digests;

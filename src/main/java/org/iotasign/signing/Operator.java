@@ -1,19 +1,19 @@
-package org.iotasign.usb;
+package org.iotasign.signing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 
-import org.iotasign.signing.Confirmation;
-import org.iotasign.signing.Review;
-
-/** Asks the operator to approve a reviewed release (the review has been printed already). */
+/**
+ * Asks the operator to approve a reviewed release (the review has been printed already).
+ * Shared by the USB workflow and the serial signer so that both confirm the same way.
+ */
 @FunctionalInterface
 public interface Operator {
     /**
      * The operator's answer: confirmed (and how), or declined with the reason.
      *
-     * @param decided false when no answer came (end of input): the blob stays in the outbox to be offered again
+     * @param decided false when no answer came (end of input): the request may be offered again
      */
     record Answer(boolean confirmed, Confirmation mode, String why, boolean decided) {
         public static Answer yes(Confirmation mode) {
