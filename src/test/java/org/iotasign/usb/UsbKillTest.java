@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("fault")
 class UsbKillTest {
     static final int KILLS = 100;
-    static final int KILLS_PER_DRIVE = 10;
+    static final int KILLS_PER_DRIVE = 20;
     static final int BLOBS_PER_DRIVE = 3;
 
     static SigningFixture f;
