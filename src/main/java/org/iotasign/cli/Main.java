@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 VerifyCommand.class,
                 SampleFirmwareCommand.class,
+                SiteCommand.class,
+                PublishCommand.class,
+                ServeCommand.class,
+                ProbeCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -159,7 +159,8 @@ public final class DeviceProbe {
             out.accept("Updater: Release downloaded " + ms + "ms, size " + blob.size);
             ReleaseCheck.Verdict verdict = ReleaseCheck.verify(file, opts.key(), version);
             verdict.deviceLog().forEach(out);
-            if (!verdict.accepted()) {
+            verdict.problems().forEach(p -> out.accept("probe: " + p));
+            if (!verdict.deviceAccepts()) {
                 return fail("the device rejects release " + version + ": " + verdict.explanation());
             }
             out.accept("Updater: firmware upgraded to version " + version);

@@ -209,22 +209,28 @@ public final class Publisher {
         }
         try {
             Files.write(staged, blob);
-            Optional<String> version = ReleaseCheck.headerVersion(staged);
-            if (version.isEmpty()) {
-                throw new RejectedException(release + " is not a release blob (it does not start with 'IotaWatt' and a version): give a signed release file");
+            ReleaseCheck.Verdict header = ReleaseCheck.verify(staged, site.key(), null);
+            if (header.version().isEmpty()) {
+                throw new RejectedException(release + " is not a release blob a device can unpack (" + header.explanation()
+                        + "): give a signed release file");
             }
-            String v = version.get();
+            String v = header.version().get();
             if (!FirmwareVersion.isValid(v)) {
                 throw new RejectedException("release version '" + printable(v) + "' is not of the form MM_mm_pp (e.g. 02_08_05): "
                         + "publishing needs it to order releases; repack with such a version");
             }
+            // Exactly what a device does: download it as <version>.bin and verify against that name.
             ReleaseCheck.Verdict verdict = ReleaseCheck.verify(staged, site.key(), v);
-            if (!verdict.accepted()) {
+            if (!verdict.deviceAccepts()) {
                 String deviceSays = verdict.deviceLog().isEmpty() ? "" : " (device: \"" + verdict.deviceLog().get(verdict.deviceLog().size() - 1) + "\")";
                 throw new RejectedException("release " + v + " would be rejected by a device trusting site key " + site.key().fingerprint()
                         + ": " + verdict.explanation() + deviceSays);
             }
-            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(sha256(blob)) + "): " + verdict.explanation());
+            if (!verdict.problems().isEmpty()) {
+                throw new RejectedException("release " + v + " is accepted by devices but unsafe to publish: " + String.join("; ", verdict.problems()));
+            }
+            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(sha256(blob)) + "): signature verifies with site key "
+                    + site.key().fingerprint() + "; " + verdict.explanation());
             return v;
         } catch (IOException e) {
             throw new EnvironmentException("cannot stage the release under " + layout.stagingDir() + ": " + AtomicFile.describe(e));

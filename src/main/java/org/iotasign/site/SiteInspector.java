@@ -107,9 +107,12 @@ public final class SiteInspector {
         byte[] bytes = read(blob);
         ReleaseCheck.Verdict verdict = ReleaseCheck.verify(blob, site.key(), version);
         lines.add(prefix + "  " + layout.relative(blob) + "  " + bytes.length + " bytes  sha256 "
-                + Fingerprints.of(Publisher.sha256(bytes)) + "  " + (verdict.accepted() ? "verifies" : "REJECTED: " + verdict.explanation()));
-        if (!verdict.accepted()) {
+                + Fingerprints.of(Publisher.sha256(bytes)) + "  " + (verdict.deviceAccepts() ? "verifies" : "REJECTED: " + verdict.explanation()));
+        if (!verdict.deviceAccepts()) {
             problems.add("class " + name + ": " + layout.relative(blob) + " would be rejected by devices: " + verdict.explanation());
+        }
+        for (String p : verdict.problems()) {
+            problems.add("class " + name + ": " + layout.relative(blob) + ": " + p);
         }
     }
 
