@@ -88,7 +88,9 @@ public final class SiteServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new AllowListHandler(layout, newResourceHandler(layout)));
         server.setRequestLog(new AccessLog(accessLog));
-        server.setStopTimeout(2_000);
+        // Stop at once: a device whose download is cut retries on its next poll, and waiting for
+        // idle keep-alive connections would only delay the exit.
+        server.setStopTimeout(0);
         try {
             server.start();
         } catch (Exception e) {
