@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.iotasign.crypto.SoftwareEd25519Signer;
 import org.iotasign.testing.TestKeys;
@@ -14,6 +16,7 @@ import org.iotasign.testing.TestReleases;
 /** A site in a temp folder with releases signed by the RFC 8032 test key 1. */
 final class SiteFixture {
     static final SoftwareEd25519Signer SIGNER = TestKeys.test1();
+    private static final Map<String, byte[]> SIGNED = new ConcurrentHashMap<>();
 
     final Path dir;
     final Path site;
@@ -25,11 +28,16 @@ final class SiteFixture {
         this.opened = Site.init(site, SIGNER.publicKey()).site();
     }
 
+    /** Signing is deterministic, so one blob per version serves every test. */
+    static byte[] signed(String version) {
+        return SIGNED.computeIfAbsent(version, v -> TestReleases.signed(v, SIGNER)).clone();
+    }
+
     /** A signed release file for {@code version} in the temp folder (not yet published). */
     Path release(String version) throws IOException {
         Path p = dir.resolve("release-" + version + ".bin");
         if (!Files.exists(p)) {
-            Files.write(p, TestReleases.signed(version, SIGNER));
+            Files.write(p, signed(version));
         }
         return p;
     }
