@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.iotasign.site.AsyncLineWriter;
 import org.iotasign.site.SiteLayout;
 import org.iotasign.site.SiteServer;
 
@@ -37,30 +38,26 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Object printLock = new Object();
-        SiteServer server = SiteServer.start(new SiteLayout(site), bind, port, line -> {
-            synchronized (printLock) {
-                out.println(line);
-                out.flush();
-            }
-        });
-        Thread stopper = new Thread(() -> {
-            server.close();
-            synchronized (printLock) {
-                out.println("stopped");
-                out.flush();
-            }
-        }, "serve-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        synchronized (printLock) {
-            out.println("serving " + new SiteLayout(site).root() + " at " + server.baseUri() + "/ (versions: " + server.baseUri()
-                    + SiteLayout.VERSIONS_PATH + ")");
-            if (!InetAddress.getByName(bind).isLoopbackAddress()) {
-                out.println("note: listening on " + bind + ", reachable from other machines; plain HTTP, the release signature is the only protection");
-            }
-            out.println("press Ctrl-C to stop");
-            out.flush();
+        AsyncLineWriter log = new AsyncLineWriter(out);
+        SiteServer server;
+        try {
+            server = SiteServer.start(new SiteLayout(site), bind, port, log);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
         }
+        // The first lines go through the log writer too, so they are never interleaved with it.
+        log.accept("serving " + new SiteLayout(site).root() + " at " + server.baseUri() + "/ (versions: " + server.baseUri()
+                + SiteLayout.VERSIONS_PATH + ")");
+        if (!InetAddress.getByName(bind).isLoopbackAddress()) {
+            log.accept("note: listening on " + bind + ", reachable from other machines; plain HTTP, the release signature is the only protection");
+        }
+        log.accept("press Ctrl-C to stop");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            log.accept("stopped");
+            log.close();
+        }, "serve-stop"));
         server.join();
         return Main.EXIT_OK;
     }

@@ -24,16 +24,24 @@ public final class ServedPath {
 
     /** The file for a decoded request path, when it is one the site serves and it exists. */
     public static Optional<Path> resolve(SiteLayout layout, String decodedPath) {
+        try {
+            return resolve(layout.root().toRealPath(), decodedPath);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** As {@link #resolve(SiteLayout, String)}, with the site root's real path already known. */
+    public static Optional<Path> resolve(Path realRoot, String decodedPath) {
         if (decodedPath == null || !ALLOWED.matcher(decodedPath).matches()) {
             return Optional.empty();
         }
-        Path file = layout.root().resolve(decodedPath.substring(1)).normalize();
+        Path file = realRoot.resolve(decodedPath.substring(1)).normalize();
         try {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
             // The folders on the way may still be links; the real file must stay in the site.
-            Path realRoot = layout.root().toRealPath();
             if (!file.toRealPath().startsWith(realRoot)) {
                 return Optional.empty();
             }

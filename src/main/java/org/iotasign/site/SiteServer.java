@@ -5,7 +5,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
+import org.eclipse.jetty.http.content.ValidatingCachingHttpContentFactory;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -38,14 +41,18 @@ import org.iotasign.UsageException;
  * Serves a site read-only over HTTP/1.1 with Jetty: GET and HEAD of the files
  * {@link ServedPath} allows, with Content-Length, Content-Type, ETag, Last-Modified and
  * Range from Jetty's resource service; 404 for every other path, 405 for other methods,
- * 400 for ambiguous or escaping URIs (Jetty's default URI compliance). Files are streamed
- * from disk through pooled buffers and never cached in memory, so memory does not grow
- * with file size or client count, and a publish is visible on the next request.
+ * 400 for ambiguous or escaping URIs (Jetty's default URI compliance). Blobs are streamed
+ * from disk through pooled buffers and never cached, so memory does not grow with file
+ * size or client count; files up to 64 KiB (versions.json, tables) are cached but checked
+ * against the file on every request, so a publish is visible on the next request.
  * One access-log line per request: time, client, method, path, status, body bytes.
  */
 public final class SiteServer implements AutoCloseable {
-    private static final int MAX_THREADS = 64;
+    /** Requests never block a thread on the network (writes are asynchronous), so a few suffice. */
+    private static final int MAX_THREADS = 16;
     private static final int IDLE_TIMEOUT_MS = 30_000;
+    private static final int MAX_CACHED_FILE = 64 * 1024;
+    private static final int MAX_CACHED_FILES = 16;
 
     private final Server server;
     private final ServerConnector connector;
@@ -86,7 +93,13 @@ public final class SiteServer implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
-        server.setHandler(new AllowListHandler(layout, newResourceHandler(layout)));
+        Path realRoot;
+        try {
+            realRoot = layout.root().toRealPath();
+        } catch (IOException e) {
+            throw new UsageException("site folder " + layout.root() + " cannot be read: " + e.getMessage());
+        }
+        server.setHandler(new AllowListHandler(realRoot, newResourceHandler(layout)));
         server.setRequestLog(new AccessLog(accessLog));
         // Stop at once: a device whose download is cut retries on its next poll, and waiting for
         // idle keep-alive connections would only delay the exit.
@@ -113,8 +126,16 @@ public final class SiteServer implements AutoCloseable {
         ResourceHandler files = new ResourceHandler() {
             @Override
             protected HttpContent.Factory newHttpContentFactory(ByteBufferPool.Sized pool) {
-                // No in-memory cache and no memory mapping: always the current file, streamed.
-                return new ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), pool);
+                // Small files (versions.json, tables) are kept in memory but re-validated against
+                // the file on every request (validation period 0), so a publish is visible on the
+                // next request. Blobs are above the size limit: always streamed, never cached,
+                // never memory-mapped.
+                ValidatingCachingHttpContentFactory small = new ValidatingCachingHttpContentFactory(
+                        new ResourceHttpContentFactory(getBaseResource(), getMimeTypes(), pool), 0, pool);
+                small.setMaxCachedFileSize(MAX_CACHED_FILE);
+                small.setMaxCachedFiles(MAX_CACHED_FILES);
+                small.setMaxCacheSize((long) MAX_CACHED_FILE * MAX_CACHED_FILES);
+                return small;
             }
         };
         files.setBaseResource(ResourceFactory.of(files).newResource(layout.root()));
@@ -154,11 +175,11 @@ public final class SiteServer implements AutoCloseable {
 
     /** Filters methods and paths before Jetty's resource service answers. */
     private static final class AllowListHandler extends Handler.Wrapper {
-        private final SiteLayout layout;
+        private final Path realRoot;
 
-        AllowListHandler(SiteLayout layout, Handler files) {
+        AllowListHandler(Path realRoot, Handler files) {
             super(files);
-            this.layout = layout;
+            this.realRoot = realRoot;
         }
 
         @Override
@@ -169,7 +190,7 @@ public final class SiteServer implements AutoCloseable {
                 return plain(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method not allowed\n");
             }
             String path = Request.getPathInContext(request);
-            if (ServedPath.resolve(layout, path).isEmpty()) {
+            if (ServedPath.resolve(realRoot, path).isEmpty()) {
                 return plain(request, response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
             }
             // versions.json changes with every publish; a blob or tables file never changes.

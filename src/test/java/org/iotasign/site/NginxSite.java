@@ -17,12 +17,12 @@ import java.util.stream.Stream;
  * (read from that file, so the documentation is what is tested), in the foreground with
  * its own prefix, pid, logs and temp folders under target/. Used by tests and the bench.
  */
-final class NginxSite implements AutoCloseable {
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
+public final class NginxSite implements AutoCloseable {
+    public static final Path NGINX = Path.of("/usr/sbin/nginx");
     static final Path DOC = Path.of("docs/update-server.md");
 
     final Path prefix;
-    final int port;
+    public final int port;
     private final Process process;
 
     private NginxSite(Path prefix, int port, Process process) {
@@ -31,7 +31,7 @@ final class NginxSite implements AutoCloseable {
         this.process = process;
     }
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(NGINX);
     }
 
@@ -49,7 +49,7 @@ final class NginxSite implements AutoCloseable {
                 .replace("/srv/iotasign-site", site.toAbsolutePath().toString());
     }
 
-    static NginxSite start(Path site, Path prefix) throws IOException, InterruptedException {
+    public static NginxSite start(Path site, Path prefix) throws IOException, InterruptedException {
         Files.createDirectories(prefix.resolve("tmp"));
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
@@ -91,7 +91,7 @@ final class NginxSite implements AutoCloseable {
         }
     }
 
-    String baseUri() {
+    public String baseUri() {
         return "http://127.0.0.1:" + port;
     }
 
