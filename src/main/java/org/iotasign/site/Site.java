@@ -51,6 +51,9 @@ public final class Site {
             }
             return new InitResult(existing, true);
         }
+        if (isNonEmptyFolderOtherThanASite(layout)) {
+            throw new UsageException(dir + " already holds other files and is not a site: give a new or empty folder for the site");
+        }
         try {
             Files.createDirectories(layout.blobDir());
             Files.createDirectories(layout.tablesDir());
@@ -65,6 +68,18 @@ public final class Site {
         // The key file goes last: its presence is what marks the site as initialised.
         AtomicFile.write(layout.keyFile(), KeyFormats.toHex(key).getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
         return new InitResult(site, false);
+    }
+
+    /** True for a folder with content but without a site's versions.json (e.g. a home folder given by mistake). */
+    private static boolean isNonEmptyFolderOtherThanASite(SiteLayout layout) {
+        if (!Files.isDirectory(layout.root()) || Files.exists(layout.versionsJson())) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(layout.root())) {
+            return entries.findAny().isPresent();
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + layout.root() + ": " + AtomicFile.describe(e));
+        }
     }
 
     /** Opens an initialised site; exit 2 when the folder is not one. */

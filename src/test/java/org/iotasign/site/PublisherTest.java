@@ -53,6 +53,16 @@ class PublisherTest {
     }
 
     @Test
+    void initRefusesAFolderThatHoldsOtherFiles() throws IOException {
+        Path home = tmp.resolve("home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("notes.txt"), "mine");
+        UsageException e = assertThrows(UsageException.class, () -> Site.init(home, SiteFixture.SIGNER.publicKey()));
+        assertTrue(e.getMessage().contains("already holds other files"), e.getMessage());
+        assertFalse(Files.exists(home.resolve("firmware")));
+    }
+
+    @Test
     void publishCopiesBlobThenPointsClassesAtItAndRecordsHistory() throws IOException {
         PublishResult r = f.publish("02_08_05", "MINOR,BETA");
         Path blob = f.opened.layout().blob("02_08_05");
