@@ -17,6 +17,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http.content.HttpContent;
 import org.eclipse.jetty.http.content.ResourceHttpContentFactory;
 import org.eclipse.jetty.http.content.ValidatingCachingHttpContentFactory;
@@ -41,7 +42,7 @@ import org.iotasign.UsageException;
  * Serves a site read-only over HTTP/1.1 with Jetty: GET and HEAD of the files
  * {@link ServedPath} allows, with Content-Length, Content-Type, ETag, Last-Modified and
  * Range from Jetty's resource service; 404 for every other path, 405 for other methods,
- * 400 for ambiguous or escaping URIs (Jetty's default URI compliance). Blobs are streamed
+ * 400 for ambiguous or escaping URIs. Blobs are streamed
  * from disk through pooled buffers and never cached, so memory does not grow with file
  * size or client count; files up to 64 KiB (versions.json, tables) are cached but checked
  * against the file on every request, so a publish is visible on the next request.
@@ -88,6 +89,10 @@ public final class SiteServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Let ambiguous URIs (%2e%2e, %2f, ;, //, NUL ...) reach AllowListHandler, which answers
+        // them 400 itself: the access log then shows the path that was tried. URIs that escape
+        // the root are still refused by Jetty before any handler.
+        http.setUriCompliance(UriCompliance.UNSAFE);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(address.getHostAddress());
         connector.setPort(port);
@@ -189,6 +194,9 @@ public final class SiteServer implements AutoCloseable {
                 response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                 return plain(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "method not allowed\n");
             }
+            if (request.getHttpURI().hasViolations()) {
+                return plain(request, response, callback, HttpStatus.BAD_REQUEST_400, "bad request\n");
+            }
             String path = Request.getPathInContext(request);
             if (ServedPath.resolve(realRoot, path).isEmpty()) {
                 return plain(request, response, callback, HttpStatus.NOT_FOUND_404, "not found\n");
@@ -223,9 +231,10 @@ public final class SiteServer implements AutoCloseable {
         @Override
         public void log(Request request, Response response) {
             String path = request.getHttpURI().getPath();
+            // A HEAD response carries no body whatever the resource service wrote for it.
+            long bytes = HttpMethod.HEAD.is(request.getMethod()) ? 0 : Response.getContentBytesWritten(response);
             sink.accept(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + Request.getRemoteAddr(request) + " "
-                    + request.getMethod() + " " + (path == null ? "-" : path) + " " + response.getStatus() + " "
-                    + Response.getContentBytesWritten(response));
+                    + request.getMethod() + " " + (path == null ? "-" : path) + " " + response.getStatus() + " " + bytes);
         }
     }
 }

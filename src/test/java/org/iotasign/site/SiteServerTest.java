@@ -175,16 +175,22 @@ class SiteServerTest {
     void everyRequestGetsOneAccessLogLine() throws Exception {
         get("/firmware/versions.json");
         get("/nothing-here");
-        String ok = "127.0.0.1 GET /firmware/versions.json 200 " + versions.length;
-        String missing = "127.0.0.1 GET /nothing-here 404 ";
+        RawHttp.send(server.port(), "GET", "/firmware/bin/%2e%2e/secret.txt");
+        RawHttp.send(server.port(), "GET", "/%2e%2e/secret.txt");
+        RawHttp.send(server.port(), "HEAD", "/firmware/bin/02_08_05.bin");
+        List<String> expected = List.of("127.0.0.1 GET /firmware/versions.json 200 " + versions.length, "127.0.0.1 GET /nothing-here 404 ",
+                "127.0.0.1 GET /firmware/bin/%2e%2e/secret.txt 400 ",
+                "127.0.0.1 BAD /badMessage 400 ", // escapes the root: Jetty refuses it before parsing a path
+                "127.0.0.1 HEAD /firmware/bin/02_08_05.bin 200 0");
         long deadline = System.nanoTime() + 5_000_000_000L;
         // The log line is written when the exchange completes, just after the client has the response.
-        while (System.nanoTime() < deadline
-                && !(accessLog.stream().anyMatch(l -> l.endsWith(ok)) && accessLog.stream().anyMatch(l -> l.contains(missing)))) {
+        while (System.nanoTime() < deadline && !expected.stream().allMatch(e -> accessLog.stream().anyMatch(l -> l.contains(e)))) {
             Thread.onSpinWait();
         }
-        assertTrue(accessLog.stream().anyMatch(l -> l.endsWith(ok)), accessLog.toString());
-        assertTrue(accessLog.stream().anyMatch(l -> l.contains(missing)), accessLog.toString());
+        for (String e : expected) {
+            assertEquals(1, accessLog.stream().filter(l -> l.contains(e)).count(), e + " in " + accessLog);
+        }
+        assertTrue(accessLog.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z 127\\.0\\.0\\.1 [A-Z]+ \\S+ \\d{3} \\d+")), accessLog.toString());
     }
 
     @Test
