@@ -69,16 +69,20 @@ public final class ServeBench {
         }
         Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "serve-bench-");
         work.toFile().setExecutable(true, false); // nginx may run as another user
+        boolean ok;
         try {
-            run(work, seconds, clients, holders);
+            ok = run(work, seconds, clients, holders);
         } finally {
+            // Both servers are stopped by now (try-with-resources in run).
             try (Stream<Path> s = Files.walk(work)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        System.exit(ok ? 0 : 1);
     }
 
-    private static void run(Path work, int seconds, int clients, int holders) throws Exception {
+    /** @return false when any response was wrong */
+    private static boolean run(Path work, int seconds, int clients, int holders) throws Exception {
         Path siteDir = work.resolve("site");
         SoftwareEd25519Signer signer = TestKeys.test1();
         Site site = Site.init(siteDir, signer.publicKey()).site();
@@ -109,11 +113,9 @@ public final class ServeBench {
             double[] blob = compare(serve.port, nginx, "/firmware/bin/02_08_05.bin", blobSize, clients, seconds, errors);
             System.out.printf(Locale.ROOT, "1 MiB blob, %d clients: serve %.1f MB/s%s%n", clients, blob[0],
                     nginx == null ? "" : String.format(Locale.ROOT, ", nginx %.1f MB/s, ratio serve/nginx %.2fx", blob[1], blob[0] / blob[1]));
-            heap(serve, blobSize, holders);
-            if (!errors.isEmpty()) {
-                errors.forEach(e -> System.out.println("ERROR: " + e));
-                System.exit(1);
-            }
+            heap(serve, blobSize, holders, errors);
+            errors.forEach(e -> System.out.println("ERROR: " + e));
+            return errors.isEmpty();
         }
     }
 
@@ -266,7 +268,7 @@ public final class ServeBench {
     }
 
     /** Heap after GC before, while {@code holders} clients each hold a 1 MiB download open, and after. */
-    private static void heap(ServeProcess server, long blobSize, int holders) throws Exception {
+    private static void heap(ServeProcess server, long blobSize, int holders, List<String> errors) throws Exception {
         int port = server.port;
         long before = server.heapUsedAfterGc();
         CountDownLatch started = new CountDownLatch(holders);
@@ -313,9 +315,14 @@ public final class ServeBench {
         }
         long after = server.heapUsedAfterGc();
         System.out.printf(Locale.ROOT, "serve heap after GC: before %.1f MiB, with %d downloads of 1 MiB in flight %.1f MiB, after %.1f MiB "
-                        + "(%d MiB delivered)%s%n",
-                before / (double) MIB, holders, during / (double) MIB, after / (double) MIB, received.get() / MIB,
-                !allStarted ? "  ERROR: not all downloads started" : error.get() == null ? "" : "  ERROR: " + error.get());
+                        + "(%d MiB delivered)%n",
+                before / (double) MIB, holders, during / (double) MIB, after / (double) MIB, received.get() / MIB);
+        if (!allStarted) {
+            errors.add("heap: not all " + holders + " downloads started");
+        }
+        if (error.get() != null) {
+            errors.add("heap: " + error.get());
+        }
     }
 
 }

@@ -29,7 +29,6 @@ final class ServeProcess implements AutoCloseable {
     final int port;
     private final Process process;
     private final List<String> opts;
-    final AtomicLong logLines = new AtomicLong();
 
     private ServeProcess(Process process, int port, List<String> opts) {
         this.process = process;
@@ -46,6 +45,7 @@ final class ServeProcess implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--site", site.toString(), "--port", "0"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy)); // never leave the server behind
         BlockingQueue<String> first = new LinkedBlockingQueue<>();
         AtomicLong lines = new AtomicLong();
         Thread drain = new Thread(() -> {
@@ -67,8 +67,7 @@ final class ServeProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IllegalStateException("iotasign serve did not start: " + line);
         }
-        ServeProcess s = new ServeProcess(p, Integer.parseInt(m.group(1)), opts);
-        return s;
+        return new ServeProcess(p, Integer.parseInt(m.group(1)), opts);
     }
 
     String description() {

@@ -74,6 +74,8 @@ public final class NginxSite implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(prefix.resolve("stdout.log").toFile())
                 .start();
+        // Never leave nginx behind, even when the JVM is interrupted.
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
         NginxSite n = new NginxSite(prefix, port, p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
