@@ -37,7 +37,7 @@ final class ProbeCommand implements Callable<Integer> {
     String current;
 
     @Option(names = "--pubkey", required = true, paramLabel = "KEY",
-            description = "The public key compiled into the device's firmware: 64 hex digits, or a file in hex, PEM, C-array or raw form.")
+            description = "The public key compiled into the device's firmware: 64 hex digits, a file in hex, PEM, C-array or raw form, or a PKCS#11 URI (pkcs11:token=...;object=...).")
     String pubkey;
 
     @Option(names = "--expect-current",

@@ -33,7 +33,7 @@ final class PublishCommand implements Callable<Integer> {
     Path site;
 
     @Option(names = "--pubkey", paramLabel = "KEY",
-            description = "Optional: the key you expect the site to use (64 hex digits or a key file); refused when it is not the site's key.")
+            description = "Optional: the key you expect the site to use (64 hex digits, a key file or a PKCS#11 URI); refused when it is not the site's key.")
     String pubkey;
 
     @Option(names = "--class", paramLabel = "CLASS[,CLASS...]", split = ",",

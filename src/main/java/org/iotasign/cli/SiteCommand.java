@@ -41,7 +41,7 @@ final class SiteCommand implements Runnable {
         Path site;
 
         @Option(names = "--pubkey", required = true, paramLabel = "KEY",
-                description = "The release public key compiled into the devices' firmware: 64 hex digits, or a file in hex, PEM, C-array or raw form. Every published blob must verify with it.")
+                description = "The release public key compiled into the devices' firmware: 64 hex digits, a file in hex, PEM, C-array or raw form, or a PKCS#11 URI (pkcs11:token=...;object=...). Every published blob must verify with it.")
         String pubkey;
 
         @Override
