@@ -26,6 +26,10 @@ import picocli.CommandLine.Command;
                 SignCommand.class,
                 UsbCommand.class,
                 LedgerCommand.class,
+                SiteCommand.class,
+                PublishCommand.class,
+                ServeCommand.class,
+                ProbeCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
