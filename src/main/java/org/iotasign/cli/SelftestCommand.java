@@ -1,6 +1,7 @@
 package org.iotasign.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -35,6 +36,10 @@ final class SelftestCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}, the release key in the tool's own SoftHSM2 token.")
     String key;
 
+    @Option(names = "--ledger", paramLabel = "PATH",
+            description = "The signing ledger to verify. Default: ledger.jsonl in IOTASIGN_HOME (~/.local/share/iotasign when unset).")
+    Path ledger;
+
     @Option(names = "--allow-network",
             description = "Do not fail because a network interface is up (it is still reported): for checking a token on a "
                     + "machine that is online, such as the build machine. Never use it on the signing laptop.")
@@ -45,7 +50,7 @@ final class SelftestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SelfTest.Report r = SelfTest.run(Main.Version.current(), KeyUri.parse(key), token.context(), allowNetwork);
+        SelfTest.Report r = SelfTest.run(Main.Version.current(), KeyUri.parse(key), token.context(), ledger, allowNetwork);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(r));
@@ -85,7 +90,14 @@ final class SelftestCommand implements Callable<Integer> {
         } else {
             out.printf("key      %s: NOT FOUND%n", k.uri());
         }
-        out.println("ledger   " + r.ledger());
+        SelfTest.LedgerReport l = r.ledger();
+        if (!l.exists()) {
+            out.println("ledger   " + l.path() + ": no records yet (created by the first signature)");
+        } else if (l.intact()) {
+            out.println("ledger   " + l.path() + ": verifies, " + l.records() + " records, head " + l.head());
+        } else {
+            out.println("ledger   " + l.path() + ": " + (l.blocksSigning() ? "DOES NOT VERIFY: " : "warning: ") + l.verdict());
+        }
         List<SerialPorts.Port> ports = r.serialPorts();
         out.println("serial   " + (ports.isEmpty() ? "no serial ports" : ports.get(0).path() + " (" + ports.get(0).description() + ")"));
         ports.stream().skip(1).forEach(p -> out.println("         " + p.path() + " (" + p.description() + ")"));

@@ -1,14 +1,19 @@
 package org.iotasign.selftest;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import org.iotasign.IotasignException;
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.ledger.Ledger;
+import org.iotasign.ledger.LedgerCheck;
 import org.iotasign.token.CryptokiException;
 import org.iotasign.token.KeyUri;
 import org.iotasign.token.Pkcs11Constants;
+import org.iotasign.token.SoftHsmStore;
 import org.iotasign.token.TokenContext;
 import org.iotasign.token.TokenInventory;
 import org.iotasign.token.TokenKeys;
@@ -30,32 +35,43 @@ public final class SelfTest {
     }
 
     /**
+     * The signing ledger: whether its hash chain verifies. A broken chain stops signing; an
+     * incomplete last line (an append cut short) does not, and is reported.
+     */
+    public record LedgerReport(String path, boolean exists, int records, String head, boolean intact, String verdict,
+                               boolean blocksSigning) {
+    }
+
+    /**
      * Everything the self-check found. {@code ready} is true only when signing would work and
      * the machine looks air-gapped (or {@code --allow-network} was given); {@code problems}
      * says what stands in the way, each with what to do.
      */
     public record Report(String iotasign, JavaReport java, List<ModuleScan.ModuleReport> modules, KeyReport key,
-                         String ledger, List<SerialPorts.Port> serialPorts, List<NetworkCheck.UpInterface> networkInterfacesUp,
+                         LedgerReport ledger, List<SerialPorts.Port> serialPorts, List<NetworkCheck.UpInterface> networkInterfacesUp,
                          boolean signingReady, boolean airGapped, boolean networkAllowed, boolean ready, List<String> problems) {
     }
-
-    /** What the ledger line says until the ledger is part of the tool. */
-    public static final String LEDGER_NOT_AVAILABLE = "not available in this build";
 
     private SelfTest() {
     }
 
-    public static Report run(String toolVersion, KeyUri key, TokenContext ctx, boolean allowNetwork) {
+    /** @param ledger the ledger file; null: the default one in IOTASIGN_HOME */
+    public static Report run(String toolVersion, KeyUri key, TokenContext ctx, Path ledger, boolean allowNetwork) {
         List<String> problems = new ArrayList<>();
         JavaReport java = new JavaReport(Runtime.version().toString(), System.getProperty("java.vendor"),
                 System.getProperty("java.home"));
         List<ModuleScan.ModuleReport> modules = ModuleScan.scan(ctx,
                 P11KitModules.find(P11KitModules.CONFIG_DIRS, P11KitModules.defaultModuleDirs()));
         KeyReport keyReport = checkKey(key, ctx);
-        boolean signingReady = keyReport.problem() == null;
-        if (!signingReady) {
+        if (keyReport.problem() != null) {
             problems.add(keyReport.problem());
         }
+        LedgerReport ledgerReport = checkLedger(ledger != null ? ledger : Ledger.defaultPath(SoftHsmStore.home(ctx)));
+        if (ledgerReport.blocksSigning()) {
+            problems.add("the signing ledger " + ledgerReport.path() + " does not verify: " + ledgerReport.verdict()
+                    + ": nothing is signed against a damaged ledger; restore it from a backup");
+        }
+        boolean signingReady = problems.isEmpty();
         List<SerialPorts.Port> ports = serialPorts();
         List<NetworkCheck.UpInterface> up = NetworkCheck.upInterfaces();
         boolean airGapped = up.isEmpty();
@@ -63,7 +79,7 @@ public final class SelfTest {
             problems.add("network interface" + (up.size() == 1 ? " " : "s ") + String.join(", ", up.stream().map(NetworkCheck.UpInterface::name).toList())
                     + " up: an air-gapped signer must have none; unplug the cable, switch off Wi-Fi, or 'ip link set DEV down'");
         }
-        return new Report(toolVersion, java, modules, keyReport, LEDGER_NOT_AVAILABLE, ports, up, signingReady, airGapped,
+        return new Report(toolVersion, java, modules, keyReport, ledgerReport, ports, up, signingReady, airGapped,
                 allowNetwork, problems.isEmpty(), List.copyOf(problems));
     }
 
@@ -99,6 +115,16 @@ public final class SelfTest {
                     pub.map(Ed25519PublicKey::hex).orElse(null), eddsa, pinState, pinFlags, problem);
         } catch (IotasignException | CryptokiException e) {
             return new KeyReport(key.toString(), false, module, token, null, null, eddsa, pinState, pinFlags, e.getMessage());
+        }
+    }
+
+    static LedgerReport checkLedger(Path path) {
+        try {
+            LedgerCheck c = new Ledger(path).check();
+            return new LedgerReport(path.toAbsolutePath().toString(), Files.exists(path), c.records().size(), c.headHash(),
+                    c.intact(), c.verdict().orElse(null), c.problem().isPresent());
+        } catch (IotasignException e) {
+            return new LedgerReport(path.toAbsolutePath().toString(), Files.exists(path), 0, null, false, e.getMessage(), true);
         }
     }
 

@@ -169,9 +169,18 @@ class BundleTest {
         if (!airGapped) {
             assertTrue(report.get("problems").get(0).asText().contains("an air-gapped signer must have none"), selftest.toString());
         }
+        assertEquals(1, report.get("ledger").get("records").asInt(), "the signature is in the ledger: " + selftest);
+        assertTrue(report.get("ledger").get("intact").asBoolean());
         Processes.Result allowed = iotasign(env, "selftest", "--allow-network");
         assertEquals(0, allowed.exit(), allowed.toString());
         assertTrue(allowed.out().contains("result   READY"), allowed.toString());
+
+        // An edited ledger stops signing, so the check fails whatever the network.
+        Path ledger = work.resolve("home/ledger.jsonl");
+        Files.writeString(ledger, Files.readString(ledger).replace("02_09_01", "02_09_00"));
+        Processes.Result tampered = iotasign(env, "selftest", "--allow-network");
+        assertEquals(1, tampered.exit(), tampered.toString());
+        assertTrue(tampered.out().contains("ledger   " + ledger + ": DOES NOT VERIFY"), tampered.toString());
     }
 
     @Test
