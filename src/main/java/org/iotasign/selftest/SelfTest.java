@@ -76,7 +76,8 @@ public final class SelfTest {
         List<NetworkCheck.UpInterface> up = NetworkCheck.upInterfaces();
         boolean airGapped = up.isEmpty();
         if (!airGapped && !allowNetwork) {
-            problems.add("network interface" + (up.size() == 1 ? " " : "s ") + String.join(", ", up.stream().map(NetworkCheck.UpInterface::name).toList())
+            List<String> names = up.stream().map(NetworkCheck.UpInterface::name).toList();
+            problems.add("network interface" + (names.size() == 1 ? " " : "s ") + String.join(", ", names)
                     + " up: an air-gapped signer must have none; unplug the cable, switch off Wi-Fi, or 'ip link set DEV down'");
         }
         return new Report(toolVersion, java, modules, keyReport, ledgerReport, ports, up, signingReady, airGapped,
