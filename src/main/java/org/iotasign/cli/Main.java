@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 VerifyCommand.class,
                 SampleFirmwareCommand.class,
+                BridgeCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

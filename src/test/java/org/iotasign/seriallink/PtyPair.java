@@ -8,12 +8,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Two connected pseudo-terminals made by socat, as a null-modem cable between two serial ports. */
-final class PtyPair implements AutoCloseable {
-    final Path a;
-    final Path b;
+public final class PtyPair implements AutoCloseable {
+    public final Path a;
+    public final Path b;
     private final Process socat;
 
-    PtyPair(Path dir) throws IOException, InterruptedException {
+    public PtyPair(Path dir) throws IOException, InterruptedException {
         Assumptions.assumeTrue(onPath("socat"), "socat is not installed");
         a = dir.resolve("ttyA");
         b = dir.resolve("ttyB");
@@ -29,7 +29,7 @@ final class PtyPair implements AutoCloseable {
         }
     }
 
-    static boolean onPath(String tool) {
+    public static boolean onPath(String tool) {
         for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(d, tool))) {
                 return true;
