@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
@@ -93,6 +94,52 @@ public final class SerialSigner implements AutoCloseable {
             }
             finishReview(ch);
             expireIdleTransfer();
+        }
+    }
+
+    /**
+     * Serves until {@code stop} says so, reopening the link whenever it fails (a USB-serial
+     * adapter unplugged and plugged in again): the transfer in progress is kept, so the
+     * bridge resumes. Failed opens are retried every {@code retry}.
+     */
+    public void run(LinkOpener opener, BooleanSupplier stop, Duration retry) {
+        boolean reported = false;
+        while (!stop.getAsBoolean()) {
+            Link link;
+            try {
+                link = opener.open();
+                reported = false;
+            } catch (IOException e) {
+                if (!reported) {
+                    listener.linkLost("the serial port", e.getMessage());
+                    reported = true;
+                }
+                sleep(retry);
+                continue;
+            }
+            try {
+                serve(link, stop);
+            } catch (IOException e) {
+                listener.linkLost(link.name(), e.getMessage());
+                reported = true;
+            } finally {
+                link.close();
+            }
+        }
+    }
+
+    private void sleep(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        try {
+            while (System.nanoTime() < until) {
+                Thread.sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000L)));
+                synchronized (this) {
+                    // A review may finish while the port is away; its verdict waits in DONE.
+                    expireIdleTransfer();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

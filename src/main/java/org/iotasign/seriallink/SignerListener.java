@@ -23,6 +23,10 @@ public interface SignerListener {
     default void transferEnded(int transfer, String reason) {
     }
 
+    /** The port failed (adapter unplugged); the signer keeps the transfer and reopens the port. */
+    default void linkLost(String link, String reason) {
+    }
+
     /** Something a bridge sent was refused at the protocol level (not a verdict). */
     default void protocolError(int transfer, ErrorCode code, String text) {
     }

@@ -259,4 +259,57 @@ class SerialLinkTest {
                     ev.byTransfer.toString());
         }
     }
+
+    @Test
+    void signerReopensAFailedPortAndTheBridgeResumes() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Link> signerEnds = new java.util.concurrent.LinkedBlockingQueue<>();
+        List<String> lost = new CopyOnWriteArrayList<>();
+        SignerListener l = new SignerListener() {
+            @Override
+            public void linkLost(String link, String reason) {
+                lost.add(reason);
+            }
+        };
+        AtomicBoolean stop = new AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        try (SerialSigner s = signer(new TestSigning.CarefulService(), l)) {
+            Thread t = new Thread(() -> s.run(() -> {
+                if (opens.incrementAndGet() == 1) {
+                    throw new java.io.IOException("port /dev/ttyUSB0 not found");
+                }
+                Link next;
+                try {
+                    next = signerEnds.poll(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new java.io.IOException("interrupted");
+                }
+                if (next == null) {
+                    throw new java.io.IOException("no adapter");
+                }
+                return next;
+            }, stop::get, Duration.ofMillis(20)));
+            t.start();
+            AtomicReference<Link> bridgeEnd = new AtomicReference<>();
+            AtomicBoolean pulled = new AtomicBoolean();
+            byte[] b = blob(20_000, 11);
+            BridgeResult r = new SerialBridge(() -> {
+                InMemoryLink[] pair = InMemoryLink.pair();
+                signerEnds.add(pair[1]);
+                bridgeEnd.set(pair[0]);
+                return pair[0];
+            }, FAST, new BridgeListener() {
+                @Override
+                public void progress(long acked, long total) {
+                    if (acked > total / 2 && pulled.compareAndSet(false, true)) {
+                        bridgeEnd.get().close();
+                    }
+                }
+            }, null).submit(b);
+            stop.set(true);
+            t.join(5000);
+            assertTrue(TestSigning.KEY.publicKey().verify(TestSigning.sha256(b), r.signature()));
+            assertTrue(lost.contains("port /dev/ttyUSB0 not found"), lost.toString());
+            assertTrue(lost.contains("link closed"), "the pulled link was reported: " + lost);
+        }
+    }
 }
