@@ -2,7 +2,9 @@
 // with a POSIX serial port and a file as the upload. Used to test the core against the
 // Java signer over a pseudo-terminal, and usable as a bridge on any Linux machine.
 //
-//   bridge_host PORT BAUD FILE SHA256HEX [WINDOW [CHUNK]]
+//   bridge_host PORT BAUD FILE SHA256HEX [WINDOW [CHUNK [RETRANSMIT_MS]]]
+//
+// RETRANSMIT_MS also sets the request and query intervals (fast fault tests on ptys).
 //
 // Prints one line on stdout: "SIGNED <digest> <signature> <signer key>" (hex) and exits 0,
 // "REFUSED <code> <reason>" and exits 1, or "FAILED <reason>" and exits 3.
@@ -139,7 +141,7 @@ int failed(const char* msg) {
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    fprintf(stderr, "usage: %s PORT BAUD FILE SHA256HEX [WINDOW [CHUNK]]\n", argv[0]);
+    fprintf(stderr, "usage: %s PORT BAUD FILE SHA256HEX [WINDOW [CHUNK [RETRANSMIT_MS]]]\n", argv[0]);
     return 2;
   }
   speed_t speed = baudConstant(atol(argv[2]));
@@ -151,6 +153,11 @@ int main(int argc, char** argv) {
   slink::Settings settings;
   if (argc > 5) settings.window = (uint8_t)atoi(argv[5]);
   if (argc > 6) settings.chunk = (uint16_t)atoi(argv[6]);
+  if (argc > 7) {
+    settings.retransmitMs = (uint32_t)atol(argv[7]);
+    settings.requestMs = settings.retransmitMs;
+    settings.queryMs = settings.retransmitMs;
+  }
 
   FILE* f = fopen(argv[3], "rb");
   struct stat st;

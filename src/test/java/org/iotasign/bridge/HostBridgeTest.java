@@ -15,7 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.SoftwareEd25519Signer;
+import org.iotasign.seriallink.FaultyLink;
+import org.iotasign.seriallink.FaultyRelay;
 import org.iotasign.seriallink.PtyPair;
+import org.iotasign.seriallink.SerialPortLink;
 import org.iotasign.seriallink.SignerOnPort;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +112,58 @@ class HostBridgeTest {
             Outcome o = runHostBridge(pty.b, blob, wrong);
             assertEquals(1, o.code(), o.stdout());
             assertTrue(o.stdout().startsWith("REFUSED 3 "), "refusal code 3 (digest mismatch): " + o.stdout());
+        }
+    }
+
+    @Test
+    void hostBridgeCoreRecoversFromAFaultyCable() throws Exception {
+        FaultyLink.Rates rates = new FaultyLink.Rates(0.03, 0.03, 0.01, 0.01, 0.01, 0.005, 0.005);
+        Path bridgeSide = Files.createDirectory(dir.resolve("bridge-side"));
+        Path signerSide = Files.createDirectory(dir.resolve("signer-side"));
+        Random rnd = new Random(42);
+        try (PtyPair toBridge = new PtyPair(bridgeSide);
+             PtyPair toSigner = new PtyPair(signerSide);
+             SignerOnPort signer = new SignerOnPort(toSigner.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            SerialPortLink relayA = SerialPortLink.open(toBridge.a.toString(), 921600);
+            SerialPortLink relayB = SerialPortLink.open(toSigner.b.toString(), 921600);
+            try (FaultyRelay relay = new FaultyRelay(relayA, relayB, rates, 7)) {
+                for (int i = 0; i < 12; i++) {
+                    Path blob = blob(1 + rnd.nextInt(12_000));
+                    byte[] digest = sha256(Files.readAllBytes(blob));
+                    Outcome o = runHostBridge(toBridge.b, blob, digest, "4", "256", "60");
+                    assertEquals(0, o.code(), "transfer " + i + ": " + o.stdout() + "\n" + o.stderr());
+                    String[] f = o.stdout().split(" ");
+                    assertTrue(KEY.publicKey().verify(digest, HexFormat.of().parseHex(f[2])), "transfer " + i);
+                }
+            } finally {
+                relayA.close();
+                relayB.close();
+            }
+        }
+    }
+
+    @Test
+    void aRestartedHostBridgeSkipsWhatTheSignerAlreadyHas() throws Exception {
+        Path blob = blob(200_000);
+        byte[] digest = sha256(Files.readAllBytes(blob));
+        try (PtyPair pty = new PtyPair(dir);
+             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            // First upload: killed once half the blob is acknowledged (an ESP8266 losing power).
+            Process first = new ProcessBuilder(binary.toString(), pty.b.toString(), "921600", blob.toString(),
+                    HexFormat.of().formatHex(digest), "4", "1024").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            try (java.io.BufferedReader err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = err.readLine()) != null && !line.startsWith("bridge: 50%")) {
+                    // wait for the halfway line
+                }
+            }
+            first.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Outcome o = runHostBridge(pty.b, blob, digest);
+            assertEquals(0, o.code(), o.stdout() + "\n" + o.stderr());
+            assertTrue(KEY.publicKey().verify(digest, HexFormat.of().parseHex(o.stdout().split(" ")[2])));
+            assertTrue(!o.stderr().contains("bridge: 0%") && !o.stderr().contains("bridge: 10%"),
+                    "the second upload continued past the first half: " + o.stderr());
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.Random;
  * blackout (everything lost, as with a pulled cable) or a stall (nothing delivered for a
  * while, then everything at once, as with a peer that hangs).
  */
-final class FaultyLink implements Link {
-    record Rates(double bitError, double drop, double duplicate, double reorder, double garbage,
+public final class FaultyLink implements Link {
+    public record Rates(double bitError, double drop, double duplicate, double reorder, double garbage,
                  double malformed, double oversize) {
         static final Rates NONE = new Rates(0, 0, 0, 0, 0, 0, 0);
     }
@@ -31,7 +31,7 @@ final class FaultyLink implements Link {
     long framesSeen;
     long faultsInjected;
 
-    FaultyLink(Link inner, Rates rates, long seed) {
+    public FaultyLink(Link inner, Rates rates, long seed) {
         this.inner = inner;
         this.rates = rates;
         this.random = new Random(seed);
