@@ -212,7 +212,7 @@ public final class SerialSigner implements AutoCloseable {
         Transfer t = current;
         boolean sameBlob = t != null && t.announce.sameBlob(a);
         boolean resume = sameBlob && (f.transfer() == t.id && f.transfer() != 0
-                || (f.flags() & Frame.FLAG_RESUME) != 0 && t.state == State.RECEIVING
+                || (f.flags() & Frame.FLAG_RESUME) != 0 && t.state != State.DONE
                 || f.transfer() == 0 && f.seq() == t.announceSeq);
         if (resume) {
             t.lastHeard = System.nanoTime();

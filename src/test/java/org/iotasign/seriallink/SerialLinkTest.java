@@ -312,4 +312,46 @@ class SerialLinkTest {
             assertTrue(lost.contains("link closed"), "the pulled link was reported: " + lost);
         }
     }
+
+    @Test
+    void aBridgeRestartedDuringTheReviewGetsTheVerdictWithoutSendingAgain() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        TestSigning.CarefulService careful = new TestSigning.CarefulService();
+        BlobSigningService slow = (blob, d) -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return careful.handle(blob, d);
+        };
+        try (SerialSigner s = signer(slow, SignerListener.NONE); Switchboard sb = new Switchboard(s)) {
+            byte[] b = blob(10_000, 12);
+            assertThrows(IllegalStateException.class, () -> new SerialBridge(sb::open, FAST, new BridgeListener() {
+                @Override
+                public void status(String line) {
+                    if (line.contains("waiting for its review")) {
+                        throw new IllegalStateException("bridge crashed during the review");
+                    }
+                }
+            }, null).submit(b));
+            List<Long> progress = new CopyOnWriteArrayList<>();
+            BridgeResult r = new SerialBridge(sb::open, FAST, new BridgeListener() {
+                @Override
+                public void progress(long acked, long total) {
+                    progress.add(acked);
+                }
+
+                @Override
+                public void status(String line) {
+                    if (line.contains("waiting for its review")) {
+                        release.countDown();
+                    }
+                }
+            }, null).submit(b);
+            assertTrue(TestSigning.KEY.publicKey().verify(TestSigning.sha256(b), r.signature()));
+            assertEquals(List.of((long) b.length), progress, "nothing was sent again");
+            assertEquals(1, careful.reviewed.size(), "one review for one blob");
+        }
+    }
 }
