@@ -34,15 +34,15 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "bridge", mixinStandardHelpOptions = true,
-        description = {"The build-machine side of the serial link: hand unsigned blobs over a serial cable to a",
-                "signer running 'iotasign serial-signer' and get signatures back (docs/serial-link.md)."},
+        description = "The build-machine side of the serial link: hand unsigned blobs over a serial cable to a "
+                + "signer running 'iotasign serial-signer' and get signatures back (docs/serial-link.md).",
         subcommands = BridgeCommand.Submit.class)
 final class BridgeCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", required = true, paramLabel = "DEV",
-            description = "Serial port connected to the signer, e.g. /dev/ttyUSB0 (a USB-serial adapter) or a pseudo-terminal.")
+    @Option(names = "--port", paramLabel = "DEV",
+            description = "Serial port connected to the signer, e.g. /dev/ttyUSB0 (a USB-serial adapter) or a pseudo-terminal (required).")
     String port;
 
     @Option(names = "--baud", defaultValue = "921600", paramLabel = "B",
@@ -55,10 +55,10 @@ final class BridgeCommand implements Runnable {
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
-            description = {"Send IN (an unsigned blob made by 'iotasign pack') to the signer, wait for its review and",
-                    "verdict, append the signature, check the result the device's way against the signer's key,",
-                    "and write OUT atomically. Interrupted transfers resume when the same blob is submitted again.",
-                    "Exit 1 when the signer refuses (its reason is printed), 3 when it cannot be reached."})
+            description = "Send IN (an unsigned blob made by 'iotasign pack') to the signer, wait for its review and "
+                    + "verdict, append the signature, check the result the device's way against the signer's key, "
+                    + "and write OUT atomically. Interrupted transfers resume when the same blob is submitted again. "
+                    + "Exit 1 when the signer refuses (its reason is printed), 3 when it cannot be reached.")
     static final class Submit implements Callable<Integer> {
         @ParentCommand
         BridgeCommand parent;
@@ -89,6 +89,9 @@ final class BridgeCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (parent.port == null) {
+                throw new UsageException("--port is required: give the serial port connected to the signer, e.g. 'iotasign bridge --port /dev/ttyUSB0 submit ...'");
+            }
             if (parent.baud <= 0) {
                 throw new UsageException("--baud must be a positive line rate, e.g. 921600");
             }
