@@ -6,9 +6,9 @@
 // 64-byte signature; the build machine appends it and checks the result with
 // `iotasign verify`.
 //
-//   curl --data-binary @02_09_00.unsigned \
-//        -H "X-Blob-SHA256: $(sha256sum 02_09_00.unsigned | cut -d' ' -f1)" \
-//        -o 02_09_00.sig http://BRIDGE/sign
+//   curl --data-binary @02_09_00.unsigned
+//        -H "X-Blob-SHA256: $(sha256sum 02_09_00.unsigned | cut -d' ' -f1)"
+//        -o 02_09_00.sig http://BRIDGE/sign      (one command line)
 //
 // All protocol code is in lib/slink (plain C++, also built and tested on the host); this
 // file only glues it to the UART, the WiFi server and the HTTP request.
@@ -78,6 +78,18 @@ class ClientSource : public slink::Source {
  private:
   WiFiClient& client_;
 };
+
+slink::Settings bridgeSettings() {
+  slink::Settings s;
+  s.window = kWindow;
+  s.chunk = kChunk;
+  return s;
+}
+
+// Global, not on the stack: the bridge holds about 3.5 KiB of frame buffers and the
+// ESP8266's stack is 4 KiB.
+UartPort uartPort;
+slink::Bridge bridge(uartPort, windowBuffer, bridgeSettings());
 
 bool readLine(WiFiClient& c, char* line, size_t size) {
   size_t n = 0;
@@ -160,12 +172,7 @@ void handle(WiFiClient& c) {
     respond(c, 400, "Bad Request", "need Content-Length and X-Blob-SHA256 (64 hex digits)");
     return;
   }
-  UartPort port;
   ClientSource source(c);
-  slink::Settings settings;
-  settings.window = kWindow;
-  settings.chunk = kChunk;
-  slink::Bridge bridge(port, windowBuffer, settings);
   slink::Result r = bridge.submit(source, (uint32_t)length, digest, 0);
   if (r.outcome == slink::OUTCOME_SIGNED) {
     char digestHex[65];
