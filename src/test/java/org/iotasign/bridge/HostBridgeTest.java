@@ -48,6 +48,13 @@ class HostBridgeTest {
         binary = out.resolve("bridge_host");
     }
 
+    @Test
+    void theArduinoSketchCompilesAgainstTheArduinoCallsItUses() throws Exception {
+        Process check = new ProcessBuilder("make", "-s", "-C", "src/bridge", "sketch-check").redirectErrorStream(true).start();
+        String log = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS) && check.exitValue() == 0, "sketch does not compile:\n" + log);
+    }
+
     record Outcome(int code, String stdout, String stderr) {
     }
 
