@@ -143,4 +143,51 @@ class FaultyTransfersTest {
         ref.set(f);
         return f;
     }
+
+    @Test
+    @Timeout(60)
+    void aCableCutForGoodEndsWithAClearErrorOnBothSides() throws Exception {
+        SignerEvents ev = new SignerEvents();
+        SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), TestSigning.KEY.publicKey(),
+                SignerSettings.defaults().withMaxBlobBytes(MAX_BLOB).withAbandonAfter(Duration.ofMillis(300)), ev);
+        AtomicReference<FaultyLink> signerEnd = new AtomicReference<>();
+        BridgeSettings quickGiveUp = SETTINGS.withTimers(Duration.ofMillis(25), Duration.ofMillis(20), Duration.ofMillis(100),
+                Duration.ofMillis(400));
+        Random rnd = new Random(5);
+        List<String> bridgeErrors = new ArrayList<>();
+        try (Switchboard sb = new Switchboard(signer, InMemoryLink.LineModel.INSTANT, l -> l,
+                l -> {
+                    FaultyLink f = new FaultyLink(l, RATES, rnd.nextLong());
+                    signerEnd.set(f);
+                    return f;
+                })) {
+            for (int i = 0; i < 10; i++) {
+                byte[] blob = new byte[3000 + rnd.nextInt(3000)];
+                rnd.nextBytes(blob);
+                try {
+                    new SerialBridge(sb::open, quickGiveUp, new BridgeListener() {
+                        @Override
+                        public void progress(long acked, long total) {
+                            if (acked >= total / 2) {
+                                signerEnd.get().blackout(60_000);
+                            }
+                        }
+                    }, null).submit(blob);
+                } catch (org.iotasign.EnvironmentException e) {
+                    bridgeErrors.add(e.getMessage());
+                }
+            }
+            Thread.sleep(600); // the signer's abandon timer for the last transfer
+        } finally {
+            signer.close();
+        }
+        assertEquals(10, bridgeErrors.size(), "no transfer can complete without the cable");
+        assertTrue(bridgeErrors.stream().allMatch(m -> m.contains("did not answer")), bridgeErrors.toString());
+        assertEquals(List.of(), ev.unterminated());
+        long silent = ev.byTransfer.values().stream().flatMap(List::stream).filter(e -> e.contains("bridge was silent")).count();
+        long replaced = ev.byTransfer.values().stream().flatMap(List::stream).filter(e -> e.contains("new blob was announced")).count();
+        assertEquals(10, silent + replaced, ev.byTransfer.toString());
+        assertTrue(silent >= 1, "the signer reports the silent bridge: " + ev.byTransfer);
+        assertEquals(0, signer.heldBytes());
+    }
 }
