@@ -93,8 +93,8 @@ public final class Esp8266Image {
             }
         }
         checkIromMapping(h, errors);
-        if (boot.segmentCount() > 0 && (boot.flashMode() != h.flashMode() || boot.flashSizeCode() != h.flashSizeCode()
-                || boot.flashFreqCode() != h.flashFreqCode())) {
+        if (boot.flashMode() != h.flashMode() || boot.flashSizeCode() != h.flashSizeCode()
+                || boot.flashFreqCode() != h.flashFreqCode()) {
             warnings.add(String.format("bootloader header says %s/%s/%s but the app header says %s/%s/%s; "
                     + "the ROM uses the bootloader's", boot.flashModeName(), boot.flashSizeName(), boot.flashFreqName(),
                     h.flashModeName(), h.flashSizeName(), h.flashFreqName()));
