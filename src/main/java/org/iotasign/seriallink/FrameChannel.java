@@ -32,12 +32,4 @@ final class FrameChannel {
             reader.feed(buf, 0, n);
         }
     }
-
-    FrameReader reader() {
-        return reader;
-    }
-
-    Link link() {
-        return link;
-    }
 }

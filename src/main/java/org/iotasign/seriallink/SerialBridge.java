@@ -48,7 +48,6 @@ public final class SerialBridge {
         Link link;
         FrameChannel ch;
         Phase phase = Phase.HELLO;
-        Messages.HelloOk hello;
         Ed25519PublicKey key;
         int chunk;
         int window;
@@ -271,7 +270,6 @@ public final class SerialBridge {
             listener.status("connected to signer with key " + h.key().fingerprint() + "; sending blob "
                     + Fingerprints.of(s.digest) + " (" + s.blob.length + " bytes)");
         }
-        s.hello = h;
         s.key = h.key();
         s.chunk = Math.min(settings.chunkSize(), h.maxChunk());
         s.window = Math.min(settings.window(), h.window());
