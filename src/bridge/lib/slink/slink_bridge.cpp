@@ -195,6 +195,10 @@ void Bridge::onFrame(const Frame& f) {
         fail("the signer speaks another protocol version: update the bridge or the signer");
         return;
       }
+      if (p[1] == 0 || getU16(p + 2) < 16 || getU16(p + 2) > kMaxPayload) {
+        fail("the signer announced an impossible window or chunk size");
+        return;
+      }
       if (haveKey_ && memcmp(result_.signerKey, p + 8, 32) != 0) {
         fail("the signer's key changed during the upload");
         return;
