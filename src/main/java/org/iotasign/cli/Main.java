@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
                 PublishCommand.class,
                 ServeCommand.class,
                 ProbeCommand.class,
+                SerialSignerCommand.class,
+                BridgeCommand.class,
                 SelftestCommand.class,
         },
         footerHeading = "%nExit codes:%n",

@@ -1,0 +1,77 @@
+package org.iotasign.seriallink;
+
+import java.io.PrintWriter;
+import java.security.MessageDigest;
+import java.util.List;
+
+import org.iotasign.crypto.Fingerprints;
+import org.iotasign.signing.Confirmation;
+import org.iotasign.signing.Operator;
+import org.iotasign.signing.Review;
+import org.iotasign.signing.SignedRelease;
+import org.iotasign.signing.SigningDesk;
+
+/**
+ * The serial signer's answer to a received blob, through the one signing path of the
+ * tool ({@link SigningDesk}, shared with {@code sign} and {@code usb}): the review on the
+ * operator's terminal, the signing policy, the operator's confirmation, and a ledger
+ * record for every signature, refusal and decline.
+ */
+public final class DeskSigningService implements BlobSigningService {
+    private final SigningDesk desk;
+    private final Operator operator;
+    private final PrintWriter out;
+    private final String source;
+
+    /** @param source how the ledger names where blobs came from, e.g. {@code serial:/dev/ttyUSB0} */
+    public DeskSigningService(SigningDesk desk, Operator operator, PrintWriter out, String source) {
+        this.desk = desk;
+        this.operator = operator;
+        this.out = out;
+        this.source = source;
+    }
+
+    @Override
+    public Verdict handle(byte[] unsignedBlob, byte[] announcedDigest) {
+        Review review = desk.review(unsignedBlob, source);
+        out.println();
+        review.lines().forEach(out::println);
+        out.flush();
+        if (!MessageDigest.isEqual(review.digest(), announcedDigest)) {
+            String why = "the bridge announced digest " + Fingerprints.of(announcedDigest) + " but the bytes received hash to "
+                    + review.digestFingerprint();
+            desk.decline(review, why);
+            return refused(review, RefusalCode.DIGEST_MISMATCH, why + ": nothing was signed; check the bridge and submit again");
+        }
+        if (review.refused()) {
+            desk.refuse(review);
+            List<String> reasons = review.reasons();
+            return refused(review, RefusalCode.REJECTED, reasons.get(0)
+                    + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more reasons, shown at the signer)" : ""));
+        }
+        Confirmation mode;
+        if (review.isRepeat()) {
+            mode = Confirmation.REPEAT;
+        } else {
+            Operator.Answer answer = operator.ask(review);
+            if (!answer.confirmed()) {
+                desk.decline(review, answer.why());
+                return refused(review, RefusalCode.DECLINED, answer.why());
+            }
+            mode = answer.mode();
+        }
+        // A refusal found under the ledger lock surfaces as RejectedException, a ledger or
+        // token failure as EnvironmentException: SerialSigner turns both into verdicts.
+        SignedRelease signed = desk.sign(review, mode);
+        out.println("signed " + signed.version() + " (ledger record " + signed.record().seq()
+                + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
+        out.flush();
+        return new Verdict.Signed(review.digest(), signed.signature());
+    }
+
+    private Verdict refused(Review review, RefusalCode code, String reason) {
+        out.println("not signed: " + reason);
+        out.flush();
+        return new Verdict.Refused(review.digest(), code, reason);
+    }
+}

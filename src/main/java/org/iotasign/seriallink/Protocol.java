@@ -1,0 +1,29 @@
+package org.iotasign.seriallink;
+
+/** Fixed numbers of the serial link protocol, version 1 (docs/serial-link.md). */
+public final class Protocol {
+    public static final int VERSION = 1;
+    /** Largest payload of any frame; sized for the ESP8266's RAM. */
+    public static final int MAX_PAYLOAD = 1024;
+    /** type, flags, payload length, transfer, seq. */
+    public static final int HEADER_LENGTH = 12;
+    public static final int CRC_LENGTH = 4;
+    public static final int MAX_FRAME = HEADER_LENGTH + MAX_PAYLOAD + CRC_LENGTH;
+    /** Longest COBS-encoded frame, without delimiters; anything longer is discarded. */
+    public static final int MAX_ENCODED_FRAME = Cobs.maxEncodedLength(MAX_FRAME);
+    public static final int MIN_CHUNK = 16;
+    public static final int MAX_CHUNK = MAX_PAYLOAD;
+    public static final int MAX_WINDOW = 32;
+    public static final int DIGEST_LENGTH = 32;
+    public static final int SIGNATURE_LENGTH = 64;
+    /** Longest reason text in REFUSED and ERROR frames, in UTF-8 bytes. */
+    public static final int MAX_REASON = 512;
+
+    /** PENDING stage: chunks are still missing. */
+    public static final int STAGE_RECEIVING = 1;
+    /** PENDING stage: all chunks are in; validation and operator review are under way. */
+    public static final int STAGE_REVIEWING = 2;
+
+    private Protocol() {
+    }
+}
