@@ -52,7 +52,7 @@ final class BuiltBundle {
     }
 
     /**
-     * Copies the main classes this test run was compiled from (with the compiler's
+     * Copies the classes this test run was compiled from (with the compiler's
      * bookkeeping) into {@code dir}, so the nested build finds them up to date and spends
      * its time on what packaging adds: resources, jars, man pages, completion, tar. Keeps
      * the bundle tests within their time budget on a 2-core machine; javac's own output is
@@ -61,7 +61,8 @@ final class BuiltBundle {
     private static void seedWithCompiledClasses(Path dir) throws IOException {
         Path build = Path.of(System.getProperty("iotasign.buildDir", "target")).toAbsolutePath();
         Files.createDirectories(dir);
-        for (String part : List.of("classes", "maven-status", "generated-sources")) {
+        // test-classes too: scripts/bundle must not run them (BundleTest checks no test report appears).
+        for (String part : List.of("classes", "test-classes", "maven-status", "generated-sources")) {
             Path from = build.resolve(part);
             if (Files.isDirectory(from)) {
                 Processes.Result r = Processes.run(List.of("cp", "-a", from.toString(), dir.resolve(part).toString()),

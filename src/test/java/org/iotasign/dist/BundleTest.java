@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import picocli.CommandLine;
+
 /**
  * The offline bundle as a laptop user gets it: built by scripts/bundle, unpacked with tar
  * into an empty folder and run from there with no source tree and no Maven on the PATH.
@@ -59,6 +61,12 @@ class BundleTest {
     }
 
     @Test
+    void bundleScriptRunsNoTests() {
+        assertTrue(Files.isDirectory(bundle.buildDir.resolve("test-classes")), "the build folder holds compiled tests");
+        assertFalse(Files.exists(bundle.buildDir.resolve("surefire-reports")), "yet none of them ran");
+    }
+
+    @Test
     void bundleHoldsLauncherJarProfilesDocsManPagesCompletionAndChecksums() throws IOException {
         assertTrue(Files.getPosixFilePermissions(root.resolve("bin/iotasign")).contains(PosixFilePermission.OTHERS_EXECUTE));
         for (String f : List.of("lib/iotasign.jar", "lib/iotasign-env.sh", "hsm-config/softhsm2.properties",
@@ -73,9 +81,13 @@ class BundleTest {
             assertEquals(files.filter(Files::isRegularFile).count() - 1, listed, "SHA256SUMS lists every other file");
         }
         String completion = Files.readString(root.resolve("completion/iotasign.bash"));
-        for (String command : Main.commandLine().getSubcommands().keySet()) {
-            assertTrue(Files.isRegularFile(root.resolve("man/man1/iotasign-" + command + ".1")), "man page for " + command);
-            assertTrue(completion.contains(command), "completion knows " + command);
+        List<CommandLine> commands = new ArrayList<>(Main.commandLine().getSubcommands().values());
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine c = commands.get(i);
+            commands.addAll(c.getSubcommands().values());
+            String page = c.getCommandSpec().qualifiedName("-");
+            assertTrue(Files.isRegularFile(root.resolve("man/man1/" + page + ".1")), "man page for " + page);
+            assertTrue(completion.contains(c.getCommandName()), "completion knows " + page);
         }
         String page = Files.readString(root.resolve("man/man1/iotasign-selftest.1"));
         assertTrue(page.contains(".TH \"IOTASIGN\\-SELFTEST\" \"1\" \"2026-01-01\" \"iotasign " + BuiltBundle.VERSION + "\""), page);
