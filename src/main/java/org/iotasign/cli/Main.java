@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
         description = "Offline signing appliance for IoTaWatt-style ESP8266 firmware releases.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                PackCommand.class,
+                InspectCommand.class,
+                VerifyCommand.class,
+                SampleFirmwareCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,0 +1,14 @@
+package org.iotasign.cli;
+
+import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.crypto.KeyFormats;
+
+/** How commands turn a KEY argument into a public key: the one place that knows every form. */
+final class KeyArguments {
+    private KeyArguments() {
+    }
+
+    static Ed25519PublicKey publicKey(String arg) {
+        return KeyFormats.parseArgument(arg);
+    }
+}

@@ -1,0 +1,57 @@
+package org.iotasign.release;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the device would accept but mishandle. {@code pack} refuses to produce such
+ * a blob, and {@code verify}, {@code sign} and publishing refuse to pass one.
+ */
+final class ReleaseRules {
+    private ReleaseRules() {
+    }
+
+    static Findings check(DeviceWalk walk, FirmwareLimit limit) {
+        Findings f = new Findings();
+        String version = new String(walk.headerVersion, StandardCharsets.ISO_8859_1);
+        ReleaseVersion.problem(version).ifPresent(p -> f.problem(p));
+        ReleaseVersion.warning(version).ifPresent(f::warning);
+        if (walk.entryCount > walk.entries.size()) {
+            f.problem("the blob holds " + walk.entryCount + " entries; only " + walk.entries.size() + " were examined, and a release never needs that many");
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (EntryInfo e : walk.entries) {
+            String label = "entry at offset " + e.offset() + " ('" + ReleaseVersion.printable(e.name()) + "')";
+            if (!e.nameTerminated()) {
+                f.problem(label + ": the 24-byte name field has no NUL, so the device reads the name past the header");
+            } else {
+                EntryNames.problem(e.name()).ifPresent(p -> f.problem(label + ": " + p));
+            }
+            if (!e.nameFieldClean()) {
+                f.problem(label + ": non-zero bytes after the name's NUL in the name field");
+            }
+            if (!e.paddingZero()) {
+                f.problem(label + ": non-zero padding after the data (padding is hashed, so it must be zero to be reproducible)");
+            }
+            String key = e.name().toLowerCase(Locale.ROOT);
+            String previous = seen.putIfAbsent(key, e.name());
+            if (previous != null) {
+                f.problem(label + ": duplicate of '" + previous + "' (names are compared ignoring case): the device appends both into one file"
+                        + (e.isFirmware() ? ", and a doubled iotawatt.bin carries two MD5 strings and fails to install" : ""));
+            }
+            if (e.name().equalsIgnoreCase(ReleaseLayout.CONFIG_NAME)) {
+                f.warning("the release carries config.txt: the device never overwrites an existing config.txt, so only new devices get it");
+            }
+        }
+        if (walk.firmwareEntries == 0) {
+            f.problem("no iotawatt.bin entry: the device verifies the signature and still rejects the update");
+        } else if (walk.firmware == null) {
+            f.problem("iotawatt.bin claims " + walk.firmwareLength + " bytes, far larger than any ESP8266 firmware");
+        } else {
+            f.addAll(FirmwareRules.check(walk.firmware, limit));
+        }
+        return f;
+    }
+}
