@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 VerifyCommand.class,
                 SampleFirmwareCommand.class,
+                FlashCommand.class,
+                DevsimCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
