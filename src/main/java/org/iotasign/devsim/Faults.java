@@ -1,33 +1,34 @@
 package org.iotasign.devsim;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Misbehaviour to inject into the virtual device, for tests of the flasher's error
- * handling. Each block fault fires once, on the first FLASH_DATA with that sequence number.
+ * handling. Block faults fire on the FLASH_DATA requests with the given sequence number,
+ * as many times as asked.
  */
 public final class Faults {
-    private final Set<Integer> corruptBlocks = new HashSet<>();
-    private final Set<Integer> droppedReplies = new HashSet<>();
-    private final Set<Integer> failedWrites = new HashSet<>();
+    private final Map<Integer, Integer> corruptBlocks = new HashMap<>();
+    private final Map<Integer, Integer> droppedReplies = new HashMap<>();
+    private final Map<Integer, Integer> failedWrites = new HashMap<>();
     private volatile boolean neverSync;
 
-    /** The device sees block {@code seq} with a flipped byte, as after line noise: checksum error 0x07. */
-    public synchronized Faults corruptBlock(int seq) {
-        corruptBlocks.add(seq);
+    /** The device sees block {@code seq} with a flipped bit, as after line noise: checksum error 0x07. */
+    public synchronized Faults corruptBlock(int seq, int times) {
+        corruptBlocks.merge(seq, times, Integer::sum);
         return this;
     }
 
     /** The device writes block {@code seq} but its reply is lost. */
-    public synchronized Faults dropReply(int seq) {
-        droppedReplies.add(seq);
+    public synchronized Faults dropReply(int seq, int times) {
+        droppedReplies.merge(seq, times, Integer::sum);
         return this;
     }
 
-    /** Writing block {@code seq} fails the read-back check once: error 0x08. */
-    public synchronized Faults failWrite(int seq) {
-        failedWrites.add(seq);
+    /** Writing block {@code seq} fails the read-back check: error 0x08. */
+    public synchronized Faults failWrite(int seq, int times) {
+        failedWrites.merge(seq, times, Integer::sum);
         return this;
     }
 
@@ -41,15 +42,24 @@ public final class Faults {
         return neverSync;
     }
 
-    synchronized boolean takeCorruptBlock(int seq) {
-        return corruptBlocks.remove(seq);
+    boolean takeCorruptBlock(int seq) {
+        return take(corruptBlocks, seq);
     }
 
-    synchronized boolean takeDroppedReply(int seq) {
-        return droppedReplies.remove(seq);
+    boolean takeDroppedReply(int seq) {
+        return take(droppedReplies, seq);
     }
 
-    synchronized boolean takeFailedWrite(int seq) {
-        return failedWrites.remove(seq);
+    boolean takeFailedWrite(int seq) {
+        return take(failedWrites, seq);
+    }
+
+    private synchronized boolean take(Map<Integer, Integer> m, int seq) {
+        Integer left = m.get(seq);
+        if (left == null || left <= 0) {
+            return false;
+        }
+        m.put(seq, left - 1);
+        return true;
     }
 }

@@ -32,9 +32,10 @@ public final class NorFlash {
         return data.length;
     }
 
-    /** Starts a flashing session: forgets what the previous one erased. */
+    /** Starts a flashing session: forgets what the previous one erased and programmed. */
     public synchronized void beginSession() {
         erasedThisSession.clear();
+        bytesProgrammedOutsideErase = 0;
     }
 
     /** Erases {@code count} sectors from {@code firstSector}, clipped to the chip. */
@@ -76,7 +77,7 @@ public final class NorFlash {
         return (BitSet) erasedThisSession.clone();
     }
 
-    /** Bytes programmed into sectors the current session had not erased. */
+    /** Bytes programmed, since the session began, into sectors it had not erased. */
     public synchronized long bytesProgrammedOutsideErase() {
         return bytesProgrammedOutsideErase;
     }
