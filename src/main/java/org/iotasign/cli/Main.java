@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 SampleFirmwareCommand.class,
                 FlashCommand.class,
                 DevsimCommand.class,
+                MonitorCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
