@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 FlashCommand.class,
                 DevsimCommand.class,
                 MonitorCommand.class,
+                AcceptCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

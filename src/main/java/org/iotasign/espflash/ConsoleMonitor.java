@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Watches a device's serial console for expected lines, in order, and for lines that
@@ -21,6 +22,7 @@ public final class ConsoleMonitor {
     private final List<String> expected;
     private final List<String> rejected;
     private final Consumer<String> echo;
+    private IntConsumer onExpectationMet = i -> { };
 
     /**
      * @param echo gets each complete line (made printable) as it arrives
@@ -30,6 +32,12 @@ public final class ConsoleMonitor {
         this.expected = List.copyOf(expected);
         this.rejected = List.copyOf(rejected);
         this.echo = echo;
+    }
+
+    /** Called with the index of each expected text as it appears (for per-step timings). */
+    public ConsoleMonitor onExpectationMet(IntConsumer listener) {
+        this.onExpectationMet = listener;
+        return this;
     }
 
     /**
@@ -93,6 +101,7 @@ public final class ConsoleMonitor {
 
     private int advance(String line, int next) {
         while (next < expected.size() && line.contains(expected.get(next))) {
+            onExpectationMet.accept(next);
             next++;
         }
         return next;

@@ -40,8 +40,15 @@ public final class FlashSession {
     private FlashSession() {
     }
 
+    /** Opens the port, runs the session, closes the port. */
     public static Summary run(Request r, PortOpener opener, PrintWriter out, boolean terminal) {
-        SerialTransport transport = opener.open(r.port(), r.baud());
+        try (SerialTransport transport = opener.open(r.port(), r.baud())) {
+            return run(r, transport, out, terminal);
+        }
+    }
+
+    /** Runs the session on an open port and leaves it open (to watch the console next). */
+    public static Summary run(Request r, SerialTransport transport, PrintWriter out, boolean terminal) {
         try {
             Esp8266Flasher flasher = new Esp8266Flasher(transport, r.timings(), line -> {
                 out.println(line);
@@ -74,8 +81,6 @@ public final class FlashSession {
         } catch (IOException e) {
             throw new EnvironmentException("flashing over " + r.port() + " failed: " + e.getMessage()
                     + ": the flash may be incomplete; check the port and flash again", e);
-        } finally {
-            transport.close();
         }
     }
 
