@@ -14,7 +14,6 @@ import org.iotasign.espflash.AfterMode;
 import org.iotasign.espflash.FlashSession;
 import org.iotasign.espflash.JSerialCommTransport;
 import org.iotasign.espflash.ResetMode;
-import org.iotasign.espflash.SerialTransport;
 import org.iotasign.espflash.Timings;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.release.DeviceVerdict;
@@ -125,10 +124,7 @@ final class AcceptCommand implements Callable<Integer> {
         AcceptanceRun.Plan plan = new AcceptanceRun.Plan(oldBlob.version(), newVersion, newBytes, updateClass, site, server,
                 expectRefusal, timeout * 1000);
         FlashSession.Request request = new FlashSession.Request(port, baud, beforeMode, afterMode, 0, oldBlob.firmware(), Timings.ESPTOOL);
-        AcceptanceRun.Report report;
-        try (SerialTransport t = JSerialCommTransport.open(port, baud)) {
-            report = AcceptanceRun.run(plan, request, t, out, System.console() != null);
-        }
+        AcceptanceRun.Report report = AcceptanceRun.run(plan, request, JSerialCommTransport::open, out, System.console() != null);
         if (transcript != null) {
             AtomicFile.write(transcript, report.transcript(), force);
         }

@@ -45,11 +45,19 @@ public final class AcceptanceRun {
     private AcceptanceRun() {
     }
 
-    public static Report run(Plan plan, FlashSession.Request flash, SerialTransport port, PrintWriter out, boolean terminal) {
+    /** Checks the site, then opens the port and runs the steps on it (one port for flashing and the console). */
+    public static Report run(Plan plan, FlashSession.Request flash, FlashSession.PortOpener opener, PrintWriter out, boolean terminal) {
         List<Step> steps = new ArrayList<>();
         long t0 = System.nanoTime();
         checkSite(plan);
         steps.add(report(out, new Step("site serves " + plan.toVersion() + " for class " + plan.updateClass(), true, ms(t0))));
+        try (SerialTransport port = opener.open(flash.port(), flash.baud())) {
+            return watch(plan, flash, port, steps, out, terminal);
+        }
+    }
+
+    private static Report watch(Plan plan, FlashSession.Request flash, SerialTransport port, List<Step> steps, PrintWriter out,
+                                boolean terminal) {
 
         long t1 = System.nanoTime();
         FlashSession.Summary s = FlashSession.run(flash, port, out, terminal);
@@ -82,7 +90,7 @@ public final class AcceptanceRun {
         ConsoleMonitor m = new ConsoleMonitor(port, expect, reject, line -> {
             out.println("| " + line);
             out.flush();
-        }).onExpectationMet(i -> {
+        }).withPending(s.consoleAfter()).onExpectationMet(i -> {
             long now = System.nanoTime();
             steps.add(report(out, new Step(names.get(i), true, (now - last[0]) / 1_000_000)));
             last[0] = now;

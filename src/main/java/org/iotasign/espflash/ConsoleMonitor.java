@@ -23,6 +23,7 @@ public final class ConsoleMonitor {
     private final List<String> rejected;
     private final Consumer<String> echo;
     private IntConsumer onExpectationMet = i -> { };
+    private byte[] pending = new byte[0];
 
     /**
      * @param echo gets each complete line (made printable) as it arrives
@@ -32,6 +33,12 @@ public final class ConsoleMonitor {
         this.expected = List.copyOf(expected);
         this.rejected = List.copyOf(rejected);
         this.echo = echo;
+    }
+
+    /** Bytes already received from the port (read along with the flasher's last reply); processed first. */
+    public ConsoleMonitor withPending(byte[] bytes) {
+        this.pending = bytes.clone();
+        return this;
     }
 
     /** Called with the index of each expected text as it appears (for per-step timings). */
@@ -71,7 +78,17 @@ public final class ConsoleMonitor {
                 }
                 return new Result(true, "no rejected text within " + timeoutMs / 1000.0 + " s", lines, transcript.toByteArray());
             }
-            int n = port.read(buf, (int) Math.min(left, 200));
+            int n;
+            if (pending.length > 0) {
+                buf = pending;
+                n = pending.length;
+                pending = new byte[0];
+            } else {
+                if (buf.length != 1024) {
+                    buf = new byte[1024];
+                }
+                n = port.read(buf, (int) Math.min(left, 200));
+            }
             transcript.write(buf, 0, n);
             for (int i = 0; i < n; i++) {
                 int c = buf[i] & 0xff;

@@ -29,8 +29,12 @@ public final class FlashSession {
     }
 
     /** What happened, for the final summary. */
+    /**
+     * @param consoleAfter what the chip printed right after the last reply (read along with it);
+     *                     a console watcher must see these bytes first
+     */
     public record Summary(Esp8266Target.ChipInfo chip, int flashId, int baud, Esp8266Flasher.WriteResult result,
-                          long wireBytes) {
+                          long wireBytes, byte[] consoleAfter) {
         public String describe() {
             return String.format(Locale.ROOT, "wrote %d bytes at 0x%05x in %d blocks (%d retried), MD5 %s",
                     result.size(), result.offset(), result.blocks(), result.retries(), result.md5());
@@ -69,7 +73,7 @@ public final class FlashSession {
             }
             leave(flasher, r, out);
             RomLoader loader = flasher.loader();
-            return new Summary(chip, flashId, baud, result, loader.bytesSent() + loader.bytesReceived());
+            return new Summary(chip, flashId, baud, result, loader.bytesSent() + loader.bytesReceived(), loader.takeUnread());
         } catch (Esp8266Flasher.BlockFailedException e) {
             throw new EnvironmentException(e.getMessage() + ": the flash is incomplete and must not be used; check the cable and flash again", e);
         } catch (SerialTransport.ModemLinesUnavailableException e) {

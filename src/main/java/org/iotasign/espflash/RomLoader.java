@@ -202,6 +202,11 @@ public final class RomLoader {
                 words(address, value, 0xffffffffL, 0), 0, timeoutMs);
     }
 
+    /** Bytes received after the last reply that was read: what the chip printed next. */
+    public byte[] takeUnread() {
+        return reader.takeBuffered();
+    }
+
     public void discardInput() throws IOException {
         reader.discard();
     }

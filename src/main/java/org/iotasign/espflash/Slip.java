@@ -136,6 +136,15 @@ public final class Slip {
             }
         }
 
+        /** Bytes read from the port but not decoded yet (e.g. console text after the last reply); clears them. */
+        public byte[] takeBuffered() {
+            byte[] rest = java.util.Arrays.copyOfRange(buf, pos, len);
+            pos = 0;
+            len = 0;
+            decoder.reset();
+            return rest;
+        }
+
         /** Drops buffered bytes and any partial frame, and discards the port's input. */
         public void discard() throws IOException {
             pos = 0;
