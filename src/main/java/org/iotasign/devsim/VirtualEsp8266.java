@@ -95,6 +95,7 @@ public final class VirtualEsp8266 implements AutoCloseable {
     private void serve() {
         Slip.Decoder decoder = new Slip.Decoder();
         byte[] buf = new byte[4096];
+        long firstByteAt = -1;
         while (running) {
             int n;
             try {
@@ -105,16 +106,22 @@ public final class VirtualEsp8266 implements AutoCloseable {
                 }
                 return;
             }
+            long arrived = System.nanoTime();
             for (int i = 0; i < n; i++) {
+                if (firstByteAt < 0) {
+                    firstByteAt = arrived;
+                }
                 byte[] frame = decoder.feed(buf[i]);
                 if (frame != null) {
-                    onFrame(frame, System.nanoTime());
+                    onFrame(frame, firstByteAt);
+                    firstByteAt = -1;
                 }
             }
         }
     }
 
-    private void onFrame(byte[] frame, long receivedAt) {
+    /** @param startedAt when the frame's first byte arrived: its simulated time on the wire starts there */
+    private void onFrame(byte[] frame, long startedAt) {
         if (mode == Mode.APPLICATION) {
             if (frame.length >= 2 && frame[0] == 0 && (frame[1] & 0xff) == RomLoader.SYNC) {
                 stopApp();
@@ -128,7 +135,7 @@ public final class VirtualEsp8266 implements AutoCloseable {
         trace(String.format(Locale.ROOT, "op 0x%02x, %d bytes -> %d replies", frame.length > 1 ? frame[1] & 0xff : -1,
                 frame.length, result.replies().size()));
         LineModel line = config.line();
-        long due = receivedAt + line.wireNanos(Slip.encode(frame).length) + line.latencyNanos();
+        long due = startedAt + line.wireNanos(Slip.encode(frame).length) + line.latencyNanos();
         for (byte[] reply : result.replies()) {
             byte[] wire = Slip.encode(reply);
             due += line.wireNanos(wire.length);

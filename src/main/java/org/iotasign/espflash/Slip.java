@@ -107,6 +107,7 @@ public final class Slip {
 
     /** Reads whole frames from a transport with a deadline. */
     public static final class Reader {
+        private static final long POLL_MS = 100;
         private final SerialTransport transport;
         private final Decoder decoder = new Decoder();
         private final byte[] buf = new byte[4096];
@@ -131,7 +132,8 @@ public final class Slip {
                 if (left <= 0) {
                     return null;
                 }
-                len = transport.read(buf, (int) Math.min(left, Integer.MAX_VALUE));
+                // A steady poll interval: ports may reconfigure themselves when the timeout changes.
+                len = transport.read(buf, (int) Math.min(left, POLL_MS));
                 pos = 0;
             }
         }
