@@ -7,7 +7,7 @@ import java.util.function.LongSupplier;
 /**
  * Progress of a transfer of known size. On a terminal it redraws one line
  * ({@code [#####-----]  45%  12.3 KiB/s  ETA 0:42}); otherwise it prints a plain line at
- * every 10 % so logs stay readable. Rate and ETA come from the bytes done so far.
+ * the start and at every 10 % so logs stay readable. Rate and ETA come from the bytes done so far.
  */
 public final class Progress {
     private static final int BAR_WIDTH = 30;
@@ -20,7 +20,7 @@ public final class Progress {
     private final LongSupplier clock;
     private final long start;
     private long done;
-    private long lastDraw = Long.MIN_VALUE;
+    private long lastDraw;
     private int lastDecile = -1;
     private boolean finished;
 
@@ -35,6 +35,7 @@ public final class Progress {
         this.terminal = terminal;
         this.clock = clock;
         this.start = clock.getAsLong();
+        this.lastDraw = start - REDRAW_NANOS;
     }
 
     /** A progress that shows nothing. */
