@@ -1,7 +1,7 @@
 package org.iotasign.cli;
 
 import org.iotasign.crypto.Ed25519PublicKey;
-import org.iotasign.crypto.KeyFormats;
+import org.iotasign.token.PublicKeys;
 
 /** How commands turn a KEY argument into a public key: the one place that knows every form. */
 final class KeyArguments {
@@ -9,6 +9,6 @@ final class KeyArguments {
     }
 
     static Ed25519PublicKey publicKey(String arg) {
-        return KeyFormats.parseArgument(arg);
+        return PublicKeys.resolve(arg);
     }
 }

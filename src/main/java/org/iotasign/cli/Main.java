@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
                 DevsimCommand.class,
                 MonitorCommand.class,
                 AcceptCommand.class,
+                TokenCommand.class,
+                KeyCommand.class,
+                SignCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {
