@@ -20,6 +20,7 @@ import org.iotasign.espflash.ResetMode;
 import org.iotasign.espflash.RomLoader;
 import org.iotasign.espflash.Slip;
 import org.iotasign.espflash.Timings;
+import org.iotasign.testing.Esptool;
 import org.iotasign.testing.VirtualDevice;
 
 /**
@@ -28,7 +29,8 @@ import org.iotasign.testing.VirtualDevice;
  * the bytes on the wire at line rate, and the ideal stop-and-wait time (each exchange's
  * request and reply at line rate plus one turnaround). Prints one line per figure.
  *
- * <p>Arguments: [bytes] [baud] [latencyMs]. Run with the test classpath (docs/flashing.md).
+ * <p>Arguments: [bytes] [baud] [latencyMs]. Run with the test classpath (docs/flashing.md). When
+ * ESPTOOL names esptool's command, esptool writes the same image to a fresh device in the same run.
  */
 public final class FlashBench {
     private FlashBench() {
@@ -42,23 +44,54 @@ public final class FlashBench {
         new Random(1).nextBytes(image);
         LineModel line = new LineModel(baud, latencyMs);
         Path dir = Files.createTempDirectory("flashbench");
-        try (VirtualDevice d = new VirtualDevice(dir, new NorFlash(NorFlash.DEFAULT_SIZE),
-                VirtualEsp8266.Config.basic(new FirmwareCatalog()).withLine(line))) {
-            FlashSession.Request r = new FlashSession.Request(d.port(), baud, ResetMode.NO_RESET, AfterMode.NO_RESET, 0, image, Timings.ESPTOOL);
-            FlashSession.Summary s = FlashSession.run(r, JSerialCommTransport::open, new PrintWriter(new StringWriter()), false);
-            if (!Arrays.equals(image, d.flash.read(0, size))) {
-                throw new IllegalStateException("the flash does not hold the image");
-            }
-            Ideal ideal = ideal(image, line);
-            double measured = s.result().nanos() / 1e9;
+        try {
             System.out.printf(Locale.ROOT, "flash %d bytes at %d baud, %.1f ms turnaround (virtual ESP8266 on a pty)%n", size, baud, latencyMs);
-            System.out.printf(Locale.ROOT, "  measured write (erase + %d blocks):    %8.2f s%n", s.result().blocks(), measured);
-            System.out.printf(Locale.ROOT, "  bytes on the wire / line rate:          %8.2f s   ratio %.3f%n", ideal.wireOnly, measured / ideal.wireOnly);
-            System.out.printf(Locale.ROOT, "  ideal stop-and-wait (wire + turnarounds): %6.2f s   ratio %.3f (target <= 1.05)%n",
+            double measured = ours(dir, image, line);
+            Ideal ideal = ideal(image, line);
+            System.out.printf(Locale.ROOT, "  bytes on the wire / line rate:             %6.2f s   ratio %.3f%n", ideal.wireOnly, measured / ideal.wireOnly);
+            System.out.printf(Locale.ROOT, "  ideal stop-and-wait (wire + turnarounds):  %6.2f s   ratio %.3f (target <= 1.05)%n",
                     ideal.stopAndWait, measured / ideal.stopAndWait);
+            if (Esptool.available()) {
+                double theirs = esptool(dir, image, line);
+                System.out.printf(Locale.ROOT, "  esptool --no-stub write (its own figure):  %6.2f s   iotasign/esptool %.3f%n",
+                        theirs, measured / theirs);
+            } else {
+                System.out.println("  esptool: not compared (set ESPTOOL to its command to compare in the same run)");
+            }
         } finally {
+            Files.deleteIfExists(dir.resolve("image.bin"));
             Files.deleteIfExists(dir.resolve("socat.log"));
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /** iotasign's write time (FLASH_BEGIN + all blocks), seconds. */
+    private static double ours(Path dir, byte[] image, LineModel line) throws Exception {
+        try (VirtualDevice d = new VirtualDevice(dir, new NorFlash(NorFlash.DEFAULT_SIZE),
+                VirtualEsp8266.Config.basic(new FirmwareCatalog()).withLine(line))) {
+            FlashSession.Request r = new FlashSession.Request(d.port(), line.baud(), ResetMode.NO_RESET, AfterMode.NO_RESET, 0, image,
+                    Timings.ESPTOOL);
+            FlashSession.Summary s = FlashSession.run(r, JSerialCommTransport::open, new PrintWriter(new StringWriter()), false);
+            if (!Arrays.equals(image, d.flash.read(0, image.length))) {
+                throw new IllegalStateException("the flash does not hold the image");
+            }
+            double measured = s.result().nanos() / 1e9;
+            System.out.printf(Locale.ROOT, "  iotasign write (erase + %d blocks):        %6.2f s%n", s.result().blocks(), measured);
+            return measured;
+        }
+    }
+
+    /** esptool's own figure for the same write on a fresh virtual device, seconds. */
+    private static double esptool(Path dir, byte[] image, LineModel line) throws Exception {
+        Path file = Files.write(dir.resolve("image.bin"), image);
+        try (VirtualDevice d = new VirtualDevice(dir, new NorFlash(NorFlash.DEFAULT_SIZE),
+                VirtualEsp8266.Config.basic(new FirmwareCatalog()).withLine(line))) {
+            Esptool.Run e = Esptool.run("--port", d.port(), "--before", "no_reset", "--after", "no_reset", "--no-stub",
+                    "write_flash", "0x0", file.toString());
+            if (e.exit() != 0 || !Arrays.equals(image, d.flash.read(0, image.length))) {
+                throw new IllegalStateException("esptool failed: " + e.output());
+            }
+            return e.writeSeconds();
         }
     }
 
