@@ -32,9 +32,12 @@ public final class FirmwareCatalog {
             c.add(ReleaseBlob.read(p, FirmwareLimit.DEFAULT));
         }
         if (siteDir != null) {
+            if (!Files.isDirectory(siteDir)) {
+                throw new EnvironmentException("site " + siteDir + " is not a folder: give the folder that 'serve' serves");
+            }
             Path bin = siteDir.resolve("firmware").resolve("bin");
             if (!Files.isDirectory(bin)) {
-                throw new EnvironmentException("site " + siteDir + " has no firmware/bin folder: give the folder that 'serve' serves");
+                return c; // a new site with nothing published yet
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(bin, "*.bin")) {
                 List<Path> files = new ArrayList<>();

@@ -23,18 +23,16 @@ public final class PtyEndpoint implements AutoCloseable {
     private final SerialTransport transport;
     private final Process socat;
     private final Path privateDir;
-    private final String hostSide;
 
-    private PtyEndpoint(SerialTransport transport, Process socat, Path privateDir, String hostSide) {
+    private PtyEndpoint(SerialTransport transport, Process socat, Path privateDir) {
         this.transport = transport;
         this.socat = socat;
         this.privateDir = privateDir;
-        this.hostSide = hostSide;
     }
 
     public static PtyEndpoint open(Path link) {
         if (Files.exists(link)) {
-            return new PtyEndpoint(JSerialCommTransport.open(link.toString(), FlashSession.ROM_BAUD), null, null, null);
+            return new PtyEndpoint(JSerialCommTransport.open(link.toString(), FlashSession.ROM_BAUD), null, null);
         }
         Path dir;
         try {
@@ -67,16 +65,11 @@ public final class PtyEndpoint implements AutoCloseable {
                 throw new EnvironmentException("interrupted while creating the pty");
             }
         }
-        return new PtyEndpoint(JSerialCommTransport.open(device.toString(), FlashSession.ROM_BAUD), p, dir, link.toString());
+        return new PtyEndpoint(JSerialCommTransport.open(device.toString(), FlashSession.ROM_BAUD), p, dir);
     }
 
     public SerialTransport transport() {
         return transport;
-    }
-
-    /** The path a host should open: LINK. */
-    public String hostSide() {
-        return hostSide;
     }
 
     public boolean createdPair() {

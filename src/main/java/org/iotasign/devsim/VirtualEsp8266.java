@@ -21,7 +21,7 @@ import org.iotasign.espflash.Slip;
  */
 public final class VirtualEsp8266 implements AutoCloseable {
     /** What runs on the chip. */
-    public enum Mode { LOADER, APPLICATION }
+    private enum Mode { LOADER, APPLICATION }
 
     /**
      * @param flashImage file saved on every FLASH_END and at close; null for none
@@ -72,10 +72,6 @@ public final class VirtualEsp8266 implements AutoCloseable {
 
     public NorFlash flash() {
         return flash;
-    }
-
-    public Mode mode() {
-        return mode;
     }
 
     /** Number of FLASH_DATA requests received, including re-sent blocks. */

@@ -46,7 +46,6 @@ public final class Slip {
         private boolean inFrame;
         private boolean escaped;
         private boolean broken;
-        private long framesDropped;
 
         /** Feeds one byte; returns a complete frame body, or null. */
         public byte[] feed(int b) {
@@ -70,7 +69,6 @@ public final class Slip {
                 escaped = false;
                 broken = false;
                 if (bad) {
-                    framesDropped++;
                     return null;
                 }
                 return body;
@@ -98,10 +96,6 @@ public final class Slip {
             frame.reset();
             escaped = false;
             broken = false;
-        }
-
-        public long framesDropped() {
-            return framesDropped;
         }
     }
 

@@ -38,16 +38,8 @@ public final class Progress {
         this.lastDraw = start - REDRAW_NANOS;
     }
 
-    /** A progress that shows nothing. */
-    public static Progress silent(long total) {
-        return new Progress("", total, null, false, System::nanoTime);
-    }
-
     public void advance(long bytes) {
         done = Math.min(total, done + bytes);
-        if (out == null) {
-            return;
-        }
         long now = clock.getAsLong();
         if (terminal) {
             if (done == total || now - lastDraw >= REDRAW_NANOS) {
@@ -67,7 +59,7 @@ public final class Progress {
 
     /** Ends the bar's line; the caller prints its summary next. */
     public void finish() {
-        if (finished || out == null) {
+        if (finished) {
             return;
         }
         finished = true;
@@ -75,10 +67,6 @@ public final class Progress {
             out.print("\r" + line(clock.getAsLong()) + "\n");
             out.flush();
         }
-    }
-
-    public long done() {
-        return done;
     }
 
     /** Bytes per second so far (0 before any time has passed). */

@@ -11,13 +11,11 @@ import java.util.concurrent.TimeUnit;
  * makes both ends disappear, as when a USB adapter is unplugged.
  */
 public final class SocatPty implements AutoCloseable {
-    private final Path dir;
     private final Process socat;
     public final Path hostSide;
     public final Path deviceSide;
 
     public SocatPty(Path dir) throws IOException, InterruptedException {
-        this.dir = dir;
         this.hostSide = dir.resolve("A");
         this.deviceSide = dir.resolve("B");
         socat = new ProcessBuilder("socat", "-d", "-d", "pty,raw,echo=0,link=" + hostSide, "pty,raw,echo=0,link=" + deviceSide)
@@ -60,9 +58,5 @@ public final class SocatPty implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    public Path dir() {
-        return dir;
     }
 }
