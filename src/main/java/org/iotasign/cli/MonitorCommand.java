@@ -1,5 +1,6 @@
 package org.iotasign.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
 import org.iotasign.espflash.ConsoleMonitor;
 import org.iotasign.espflash.JSerialCommTransport;
@@ -49,7 +51,7 @@ final class MonitorCommand implements Callable<Integer> {
     boolean force;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         if (timeout <= 0) {
             throw new UsageException("--timeout must be a positive number of seconds");
         }
@@ -64,6 +66,8 @@ final class MonitorCommand implements Callable<Integer> {
                 out.flush();
             });
             r = m.run((long) (timeout * 1000));
+        } catch (IOException e) {
+            throw new EnvironmentException("lost the console on " + port + ": " + e.getMessage() + ": check the cable and --port");
         }
         if (transcript != null) {
             AtomicFile.write(transcript, r.transcript(), force);

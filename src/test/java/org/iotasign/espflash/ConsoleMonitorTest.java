@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import org.iotasign.cli.Main;
 import org.iotasign.testing.Cli;
 import org.iotasign.testing.SocatPty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
 
 /** monitor against scripted consoles on a real pty pair. */
 @Timeout(30)
@@ -108,6 +113,32 @@ class ConsoleMonitorTest {
             assertTrue(saved.length > 0);
             assertTrue(new String(saved, StandardCharsets.ISO_8859_1).contains("Firmware version 02_08_06\r\n"));
         }
+    }
+
+    @Test
+    void commandReportsAConsoleThatDisappears() throws Exception {
+        SocatPty pty = new SocatPty(dir);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int[] exit = {-1};
+        Thread t = new Thread(() -> exit[0] = cl.execute("monitor", "--port", pty.host(), "--expect", "never", "--timeout", "20"));
+        try (SerialTransport device = JSerialCommTransport.open(pty.device(), 115200)) {
+            t.start();
+            // Once the monitor has printed a line it has the port open; then the adapter is unplugged.
+            while (!out.toString().contains("| booting")) {
+                device.write("booting\r\n".getBytes(StandardCharsets.US_ASCII));
+                t.join(100);
+            }
+            pty.kill();
+            t.join(15_000);
+        } finally {
+            pty.close();
+        }
+        assertEquals(3, exit[0], out + "\n" + err);
+        assertTrue(err.toString().contains("lost the console on " + pty.host()), err.toString());
     }
 
     @Test
