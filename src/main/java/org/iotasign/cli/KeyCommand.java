@@ -33,7 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Generate, list, export and import Ed25519 release keys on a PKCS#11 token.",
         subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class, KeyCommand.Export.class, KeyCommand.ImportSeed.class})
 final class KeyCommand implements Callable<Integer> {
-    static final String KEY_DESCRIPTION = "PKCS#11 URI of the key (RFC 7512), e.g. 'pkcs11:token=iotasign;object=release;id=%01"
+    static final String KEY_DESCRIPTION = "PKCS#11 URI of the key (RFC 7512), e.g. 'pkcs11:token=iotasign;object=release;id=%%01"
             + "?pin-source=file:/path/pin'. Default: ${DEFAULT-VALUE}, the release key in the tool's own SoftHSM2 token.";
 
     @Spec

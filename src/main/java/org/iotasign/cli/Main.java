@@ -28,6 +28,12 @@ import picocli.CommandLine.Command;
                 TokenCommand.class,
                 KeyCommand.class,
                 SignCommand.class,
+                UsbCommand.class,
+                LedgerCommand.class,
+                SiteCommand.class,
+                PublishCommand.class,
+                ServeCommand.class,
+                ProbeCommand.class,
         },
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,15 +1,18 @@
 package org.iotasign.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import org.iotasign.UsageException;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.release.ReleaseBlob;
-import org.iotasign.token.KeyUri;
-import org.iotasign.token.PinSources;
-import org.iotasign.token.ReleaseSigning;
-import org.iotasign.token.TokenContext;
+import org.iotasign.signing.Confirmation;
+import org.iotasign.signing.Review;
+import org.iotasign.signing.SignedRelease;
+import org.iotasign.signing.SigningDesk;
 import org.iotasign.token.TokenKey;
 
 import picocli.CommandLine.Command;
@@ -21,9 +24,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "sign", mixinStandardHelpOptions = true,
         description = {"Sign an unsigned release blob with a key on a PKCS#11 token. The blob is checked with the same code as",
-                "'verify' first (nothing verify would reject is signed); the digest is computed from the full bytes and signed",
-                "on the token (CKM_EDDSA); the signature is checked against the token's public key and the signed blob gets the",
-                "device's verdict before it is written atomically. Prints the version, digest fingerprint and key fingerprint.",
+                "'verify' first (nothing verify would reject is signed) and against the signing policy (docs/usb-workflow.md):",
+                "the firmware must embed the signing key and not the stock IoTaWatt key, no version lower than one already signed",
+                "with the key, never two blobs under one version. A record goes to the signing ledger (and is fsynced) before the",
+                "token signs; the digest is computed from the full bytes and signed on the token (CKM_EDDSA); the signature is",
+                "checked against the token's public key and the signed blob gets the device's verdict before it is written",
+                "atomically. Prints the review, the version, digest fingerprint and key fingerprint.",
                 "Refuses a key that is or ever was extractable unless --allow-extractable-key."})
 final class SignCommand implements Callable<Integer> {
     @Spec
@@ -35,40 +41,35 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT.bin", required = true, description = "Where to write the signed blob.")
     Path output;
 
-    @Option(names = "--key", paramLabel = "URI", defaultValue = KeyUri.DEFAULT, description = KeyCommand.KEY_DESCRIPTION)
-    String key;
-
-    @Option(names = "--allow-extractable-key",
-            description = "Sign even with a key that is extractable or was ever extractable (e.g. imported with 'key import-seed').")
-    boolean allowExtractable;
-
     @Option(names = "--force", description = "Replace OUT.bin if it exists.")
     boolean force;
 
     @Mixin
-    TokenOptions token;
-
-    @Mixin
-    FirmwareLimitOptions limits;
+    SigningOptions signing;
 
     @Override
     public Integer call() {
-        KeyUri uri = KeyUri.parse(key);
         CliFiles.existingFile(input);
+        if (!force && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException(output + " already exists: choose another output name or pass --force to replace it");
+        }
         byte[] unsigned = ReleaseBlob.readBytes(input);
-        TokenContext ctx = token.context();
-        ReleaseSigning.SignedRelease signed;
+        PrintWriter out = spec.commandLine().getOut();
+        SignedRelease signed;
         String tokenLine;
-        try (TokenKey tokenKey = TokenKey.open(uri, ctx, PinSources.forUser(uri, ctx))) {
-            ReleaseSigning.requireTokenBound(tokenKey, allowExtractable);
-            signed = ReleaseSigning.sign(unsigned, tokenKey.signer(), tokenKey.publicKey(), limits.limit());
+        try (TokenKey tokenKey = signing.openKey()) {
+            SigningDesk desk = signing.desk(tokenKey);
+            Review review = desk.review(unsigned, "file:" + input.toAbsolutePath());
+            review.lines().forEach(out::println);
+            out.flush();
+            signed = desk.sign(review, Confirmation.COMMAND_LINE);
             tokenLine = "token '" + tokenKey.tokenLabel() + "' serial " + tokenKey.tokenSerial();
         }
-        AtomicFile.write(output, signed.bytes(), force);
-        PrintWriter out = spec.commandLine().getOut();
-        signed.warnings().forEach(w -> out.println("warning: " + w));
-        out.printf("signed version %s, digest fingerprint %s, key %s (%s)%n", signed.version(), signed.digestFingerprint(),
-                signed.keyFingerprint(), tokenLine);
+        AtomicFile.write(output, signed.signed(), force);
+        out.printf("signed version %s, digest fingerprint %s, key %s (%s)%n", signed.version(), signed.review().digestFingerprint(),
+                signed.record().key(), tokenLine);
+        out.printf("ledger record %d%s, head %s%n", signed.record().seq(),
+                signed.isRepeat() ? " (a repeat of record " + signed.record().repeatOf() + ": same signature)" : "", signed.ledgerHead());
         out.println("wrote " + output);
         out.flush();
         return Main.EXIT_OK;

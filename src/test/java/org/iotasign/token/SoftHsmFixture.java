@@ -50,6 +50,11 @@ public final class SoftHsmFixture {
                     + "' so that it gets a JVM of its own");
         }
         Path conf = Path.of(set).toAbsolutePath();
+        // The signing ledger under IOTASIGN_HOME is shared by every class of the run: start each class with none.
+        String home = System.getenv(SoftHsmStore.HOME_VARIABLE);
+        if (home != null) {
+            Files.deleteIfExists(Path.of(home).resolve("ledger.jsonl"));
+        }
         Path dir = conf.getParent().resolve(testClass.getSimpleName());
         deleteTree(dir);
         Path tokens = Files.createDirectories(dir.resolve("tokens"));

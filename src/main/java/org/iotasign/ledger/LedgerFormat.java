@@ -1,0 +1,142 @@
+package org.iotasign.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The byte form of a ledger line. A line is one compact JSON object whose last member is
+ * {@code "hash"}: the SHA-256 (hex) of the line with {@code ,"hash":"…"} removed, i.e. of
+ * the object's other members. Each record's {@code "prev"} is the previous record's hash,
+ * so changing any byte of any record breaks its own hash or the next record's link.
+ */
+final class LedgerFormat {
+    static final String GENESIS = "0".repeat(64);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HASH_MEMBER = ",\"hash\":\"";
+
+    private LedgerFormat() {
+    }
+
+    /** The line (without newline) for {@code r}, whose seq/time/prev are set; returns it with its hash. */
+    static String line(LedgerRecord r) {
+        String body = body(r);
+        String hash = sha256Hex(body);
+        return body.substring(0, body.length() - 1) + HASH_MEMBER + hash + "\"}";
+    }
+
+    static String hashOf(LedgerRecord r) {
+        return sha256Hex(body(r));
+    }
+
+    private static String body(LedgerRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", r.seq());
+        m.put("time", r.time());
+        m.put("outcome", r.outcome().id());
+        m.put("version", r.version());
+        m.put("digest", r.digest());
+        m.put("size", r.size());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (LedgerRecord.Entry e : r.entries()) {
+            Map<String, Object> em = new LinkedHashMap<>();
+            em.put("name", e.name());
+            em.put("length", e.length());
+            em.put("sha256", e.sha256());
+            entries.add(em);
+        }
+        m.put("entries", entries);
+        m.put("key", r.key());
+        m.put("publicKey", r.publicKey());
+        m.put("tokenSerial", r.tokenSerial());
+        m.put("source", r.source());
+        m.put("confirmation", r.confirmation());
+        m.put("overrides", r.overrides());
+        m.put("reasons", r.reasons());
+        m.put("warnings", r.warnings());
+        m.put("repeatOf", r.repeatOf());
+        m.put("tornTail", r.tornTail());
+        m.put("prev", r.prev());
+        try {
+            return JSON.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A line that failed to parse or whose hash does not match its content. */
+    static final class BadLine extends Exception {
+        BadLine(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses a line and checks its own hash (not its link to the previous line). */
+    static LedgerRecord parse(String line) throws BadLine {
+        int at = line.lastIndexOf(HASH_MEMBER);
+        if (at < 0 || !line.endsWith("\"}") || line.length() - at != HASH_MEMBER.length() + 64 + 2) {
+            throw new BadLine("it does not end with its \"hash\" member");
+        }
+        String claimed = line.substring(at + HASH_MEMBER.length(), line.length() - 2);
+        String body = line.substring(0, at) + "}";
+        if (!sha256Hex(body).equals(claimed)) {
+            throw new BadLine("its hash does not match its content (the record was edited)");
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new BadLine("it is not valid JSON");
+        }
+        try {
+            List<LedgerRecord.Entry> entries = new ArrayList<>();
+            for (JsonNode e : n.path("entries")) {
+                entries.add(new LedgerRecord.Entry(e.get("name").asText(), e.get("length").asLong(), e.get("sha256").asText()));
+            }
+            LedgerRecord r = new LedgerRecord(n.get("seq").asLong(), text(n, "time"), LedgerRecord.Outcome.parse(n.get("outcome").asText()),
+                    text(n, "version"), text(n, "digest"), n.path("size").asLong(), entries, text(n, "key"), text(n, "publicKey"),
+                    text(n, "tokenSerial"), text(n, "source"), text(n, "confirmation"), strings(n, "overrides"), strings(n, "reasons"),
+                    strings(n, "warnings"), n.hasNonNull("repeatOf") ? n.get("repeatOf").asLong() : null, text(n, "tornTail"),
+                    text(n, "prev"), claimed);
+            if (!body(r).equals(body)) {
+                throw new BadLine("it is not in the ledger's own form (members added, removed or reordered)");
+            }
+            return r;
+        } catch (NullPointerException | IllegalArgumentException e) {
+            throw new BadLine("a required member is missing or has the wrong type");
+        }
+    }
+
+    private static String text(JsonNode n, String name) {
+        JsonNode v = n.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException(name);
+        }
+        return v.isNull() ? null : v.asText();
+    }
+
+    private static List<String> strings(JsonNode n, String name) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : n.path(name)) {
+            out.add(v.asText());
+        }
+        return out;
+    }
+
+    static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.iotasign.ledger;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One line of the signing ledger: a signature, a repeat of an earlier signature, or a
+ * refusal. {@code seq}, {@code prev} and {@code hash} are set by {@link Ledger#append}.
+ *
+ * @param seq          1 for the first record, then +1 per record
+ * @param time         when the record was appended, ISO-8601 UTC
+ * @param outcome      what happened (see {@link Outcome})
+ * @param version      the release version, or null when the blob could not be parsed
+ * @param digest       hex SHA-256 of the unsigned blob (the signed message), or null
+ * @param size         bytes of the unsigned blob
+ * @param entries      the blob's entries (empty when it could not be parsed)
+ * @param key          fingerprint of the signing key
+ * @param publicKey    hex of the signing key
+ * @param tokenSerial  serial number of the token holding the key
+ * @param source       where the blob came from, e.g. {@code usb:/media/op/DRIVE/iotasign/outbox/x.unsigned}
+ * @param confirmation how the operator confirmed (see {@code org.iotasign.signing.Confirmation}), or null
+ * @param overrides    override flags that let this signature pass a policy rule
+ * @param reasons      why it was refused (empty for signatures)
+ * @param warnings     warnings shown to the operator
+ * @param repeatOf     for a repeat: the seq of the first signature of the same bytes with the same key
+ * @param tornTail     hex of an incomplete line discarded before this record (an append cut short by a crash)
+ * @param prev         hash of the previous record (64 zeros for the first)
+ * @param hash         SHA-256 of this record's line without its {@code ,"hash":...} field
+ */
+public record LedgerRecord(long seq, String time, Outcome outcome, String version, String digest, long size,
+                           List<Entry> entries, String key, String publicKey, String tokenSerial, String source,
+                           String confirmation, List<String> overrides, List<String> reasons, List<String> warnings,
+                           Long repeatOf, String tornTail, String prev, String hash) {
+
+    /** What a record says happened. */
+    public enum Outcome {
+        /** The first signature of these bytes with this key. */
+        SIGNED,
+        /** These exact bytes signed again with the same key (same signature as before). */
+        REPEAT,
+        /** Refused by the signing policy or because the blob is invalid. */
+        REFUSED,
+        /** The operator did not confirm. */
+        DECLINED,
+        /** A signature was recorded but the token or the verification failed afterwards: no signature left the tool. */
+        FAILED;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Outcome parse(String id) {
+            return valueOf(id.toUpperCase(java.util.Locale.ROOT));
+        }
+
+        /** True for the outcomes that produced a signature. */
+        public boolean isSignature() {
+            return this == SIGNED || this == REPEAT;
+        }
+    }
+
+    /** An entry of the blob as recorded: name, unpadded length, hex SHA-256 of its data. */
+    public record Entry(String name, long length, String sha256) {
+    }
+
+    public LedgerRecord {
+        entries = List.copyOf(entries);
+        overrides = List.copyOf(overrides);
+        reasons = List.copyOf(reasons);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A record before {@link Ledger#append} gives it a place in the chain. */
+    public static LedgerRecord draft(Outcome outcome, String version, String digest, long size, List<Entry> entries,
+                                     String key, String publicKey, String tokenSerial, String source, String confirmation,
+                                     List<String> overrides, List<String> reasons, List<String> warnings, Long repeatOf) {
+        return new LedgerRecord(0, null, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
+                confirmation, overrides, reasons, warnings, repeatOf, null, null, null);
+    }
+
+    LedgerRecord placed(long seq, String time, String tornTail, String prev, String hash) {
+        return new LedgerRecord(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
+                confirmation, overrides, reasons, warnings, repeatOf, tornTail, prev, hash);
+    }
+
+    public Optional<String> versionIfKnown() {
+        return Optional.ofNullable(version);
+    }
+}

@@ -1,0 +1,287 @@
+package org.iotasign.site;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.iotasign.EnvironmentException;
+import org.iotasign.RejectedException;
+import org.iotasign.UsageException;
+import org.iotasign.crypto.Fingerprints;
+import org.iotasign.io.AtomicFile;
+
+/**
+ * Publishes a release (and optionally tables) into a site. Devices have no rollback
+ * protection and read versions.json over plain HTTP, so every mistake a device would
+ * swallow is refused here. Files land in an order that a polling device can never catch
+ * in between: blob and tables first, versions.json last, each written atomically.
+ */
+public final class Publisher {
+    /** A release blob is a few hundred KiB; anything this large is not one. */
+    static final long MAX_RELEASE = 64L << 20;
+    static final long MAX_TABLES = 4L << 20;
+
+    private final Site site;
+    private final SiteLayout layout;
+
+    public Publisher(Site site) {
+        this.site = site;
+        this.layout = site.layout();
+    }
+
+    public PublishResult publish(PublishRequest req) {
+        checkCommandLine(req);
+        if (req.expectedKey().isPresent() && !req.expectedKey().get().equals(site.key())) {
+            throw new RejectedException("--pubkey " + req.expectedKey().get().fingerprint() + " is not this site's key "
+                    + site.key().fingerprint() + ": publish with the site's key, or omit --pubkey");
+        }
+        return site.locked(() -> publishLocked(req));
+    }
+
+    private static void checkCommandLine(PublishRequest req) {
+        if (req.release().isEmpty() && req.tablesFile().isEmpty() && req.tablesVersion().isEmpty()) {
+            throw new UsageException("nothing to publish: give a RELEASE.bin with --class, or --tables FILE --tables-version X.Y.Z");
+        }
+        if (req.release().isPresent() && req.classes().isEmpty()) {
+            throw new UsageException("--class is required with a release: say which classes move to it, e.g. --class MINOR");
+        }
+        if (req.release().isEmpty() && !req.classes().isEmpty()) {
+            throw new UsageException("--class needs a RELEASE.bin to point the classes at");
+        }
+        if (req.tablesFile().isPresent() && req.tablesVersion().isEmpty()) {
+            throw new UsageException("--tables needs --tables-version X.Y.Z (the version devices compare with their own)");
+        }
+        if (req.allowRollback() && req.reason().map(String::isBlank).orElse(true)) {
+            throw new UsageException("--allow-rollback needs --reason TEXT: the reason is recorded in the site history");
+        }
+        if (req.tablesVersion().isPresent() && !TablesVersion.isCanonical(req.tablesVersion().get())) {
+            String v = req.tablesVersion().get();
+            throw new UsageException("tables version '" + v + "' is not of the form X.Y.Z with numbers 0-255 (a device would ask for "
+                    + TablesVersion.display(TablesVersion.parse(v)) + ".txt): write it as X.Y.Z");
+        }
+    }
+
+    private PublishResult publishLocked(PublishRequest req) {
+        byte[] beforeBytes = readVersionsJson();
+        VersionsFile before;
+        try {
+            before = VersionsFile.parse(beforeBytes);
+        } catch (IllegalArgumentException e) {
+            throw new RejectedException(layout.relative(layout.versionsJson()) + " is " + e.getMessage()
+                    + ": restore it (see " + SiteLayout.META_DIR + "/history.jsonl) before publishing");
+        }
+        VersionsFile after = before;
+        List<String> changes = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        ObjectNode history = History.newEntry("publish");
+        byte[] blob = null;
+        Path blobTarget = null;
+        boolean rolledBack = false;
+
+        if (req.release().isPresent()) {
+            Path release = req.release().get();
+            blob = readLimited(release, MAX_RELEASE, "release");
+            String version = verifiedVersion(release, blob, notes);
+            blobTarget = layout.blob(version);
+            String sha = sha256Hex(blob);
+            if (Files.exists(blobTarget)) {
+                byte[] existing = readLimited(blobTarget, MAX_RELEASE, "published release");
+                if (!Arrays.equals(existing, blob)) {
+                    throw new RejectedException("version " + version + " is already published with different bytes (site "
+                            + Fingerprints.of(sha256(existing)) + ", new " + Fingerprints.of(sha256(blob))
+                            + "): a published version never changes; release the new build under a new version");
+                }
+                notes.add(layout.relative(blobTarget) + " already published with identical bytes");
+                blob = null;
+            }
+            ObjectNode classes = history.putObject("classes");
+            for (UpdateClass c : req.classes()) {
+                Optional<String> old = before.version(c);
+                if (old.isPresent() && FirmwareVersion.isValid(old.get())
+                        && new FirmwareVersion(version).compareTo(new FirmwareVersion(old.get())) < 0) {
+                    if (!req.allowRollback()) {
+                        throw new RejectedException("class " + c + " would move from " + old.get() + " down to " + version
+                                + " and devices would install the older release: if that is intended pass --allow-rollback --reason TEXT");
+                    }
+                    rolledBack = true;
+                }
+                if (old.isPresent() && old.get().equals(version)) {
+                    notes.add("class " + c + " already at " + version);
+                    continue;
+                }
+                changes.add(c + ": " + old.orElse("(none)") + " -> " + version
+                        + (old.isPresent() && !FirmwareVersion.isValid(old.get()) ? " (replacing a value that is not a MM_mm_pp version)" : ""));
+                ObjectNode move = classes.putObject(c.name());
+                move.put("from", old.orElse(null));
+                move.put("to", version);
+                after = after.withClass(c, version);
+            }
+            history.put("version", version);
+            history.put("sha256", sha);
+        }
+
+        byte[] tables = null;
+        Path tablesTarget = null;
+        if (req.tablesVersion().isPresent()) {
+            String tv = req.tablesVersion().get();
+            tablesTarget = layout.tables(tv);
+            if (req.tablesFile().isPresent()) {
+                tables = readLimited(req.tablesFile().get(), MAX_TABLES, "tables");
+                int fileVersion = DeviceTables.version(tables);
+                if (fileVersion != TablesVersion.parse(tv)) {
+                    throw new RejectedException("tables file " + req.tablesFile().get() + " reads as version "
+                            + TablesVersion.display(fileVersion) + " on a device, not " + tv
+                            + ": devices would download it again on every poll; set its \"version\" to \"" + tv + "\"");
+                }
+                if (Files.exists(tablesTarget)) {
+                    if (!Arrays.equals(readLimited(tablesTarget, MAX_TABLES, "published tables"), tables)) {
+                        throw new RejectedException("tables " + tv + " are already published with different content: "
+                                + "publish the new tables under a new version");
+                    }
+                    notes.add(layout.relative(tablesTarget) + " already published with identical bytes");
+                    tables = null;
+                }
+            } else if (!Files.isRegularFile(tablesTarget)) {
+                throw new UsageException(layout.relative(tablesTarget) + " is not on the site: give the file with --tables FILE");
+            }
+            Optional<String> oldTables = before.tables();
+            if (oldTables.isPresent() && TablesVersion.parse(tv) < TablesVersion.parse(oldTables.get())) {
+                if (!req.allowRollback()) {
+                    throw new RejectedException("tables would move from " + oldTables.get() + " down to " + tv
+                            + " (devices that have the newer tables keep them; new devices get the older ones): if intended pass --allow-rollback --reason TEXT");
+                }
+                rolledBack = true;
+            }
+            if (!oldTables.equals(Optional.of(tv))) {
+                changes.add("tables: " + oldTables.orElse("(none)") + " -> " + tv);
+                ObjectNode move = history.putObject("tables");
+                move.put("from", oldTables.orElse(null));
+                move.put("to", tv);
+                after = after.withTables(tv);
+            } else {
+                notes.add("tables already at " + tv);
+            }
+        }
+
+        // Order matters: a class must never point at a file that is not there yet.
+        if (blob != null) {
+            AtomicFile.write(blobTarget, blob, false);
+            notes.add("copied release to " + layout.relative(blobTarget));
+        }
+        if (tables != null) {
+            AtomicFile.write(tablesTarget, tables, false);
+            notes.add("copied tables to " + layout.relative(tablesTarget));
+        }
+        byte[] afterBytes = after.toBytes();
+        if (!Arrays.equals(afterBytes, beforeBytes)) {
+            AtomicFile.write(layout.versionsJson(), afterBytes, true);
+            history.put("rollback", rolledBack);
+            if (rolledBack || req.allowRollback()) {
+                history.put("reason", req.reason().orElse(""));
+            }
+            History.append(layout.historyFile(), history);
+        }
+        return new PublishResult(new String(beforeBytes, StandardCharsets.UTF_8), new String(afterBytes, StandardCharsets.UTF_8),
+                changes, notes);
+    }
+
+    /**
+     * Verifies the blob bytes that will be published (a staged copy, so the file the
+     * caller named cannot change between the check and the copy) and returns its version.
+     */
+    private String verifiedVersion(Path release, byte[] blob, List<String> notes) {
+        Path staged;
+        try {
+            Files.createDirectories(layout.stagingDir());
+            staged = Files.createTempFile(layout.stagingDir(), "release-", ".bin");
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot stage the release under " + layout.stagingDir() + ": " + AtomicFile.describe(e));
+        }
+        try {
+            Files.write(staged, blob);
+            ReleaseCheck.Verdict header = ReleaseCheck.verify(staged, site.key(), null);
+            if (header.version().isEmpty()) {
+                throw new RejectedException(release + " is not a release blob a device can unpack (" + header.explanation()
+                        + "): give a signed release file");
+            }
+            String v = header.version().get();
+            if (!FirmwareVersion.isValid(v)) {
+                throw new RejectedException("release version '" + printable(v) + "' is not of the form MM_mm_pp (e.g. 02_08_05): "
+                        + "publishing needs it to order releases; repack with such a version");
+            }
+            // Exactly what a device does: download it as <version>.bin and verify against that name.
+            ReleaseCheck.Verdict verdict = ReleaseCheck.verify(staged, site.key(), v);
+            if (!verdict.deviceAccepts()) {
+                String deviceSays = verdict.deviceLog().isEmpty() ? "" : " (device: \"" + verdict.deviceLog().get(verdict.deviceLog().size() - 1) + "\")";
+                throw new RejectedException("release " + v + " would be rejected by a device trusting site key " + site.key().fingerprint()
+                        + ": " + verdict.explanation() + deviceSays);
+            }
+            if (!verdict.problems().isEmpty()) {
+                throw new RejectedException("release " + v + " is accepted by devices but unsafe to publish: " + String.join("; ", verdict.problems()));
+            }
+            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(sha256(blob)) + "): signature verifies with site key "
+                    + site.key().fingerprint() + "; " + verdict.explanation());
+            return v;
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot stage the release under " + layout.stagingDir() + ": " + AtomicFile.describe(e));
+        } finally {
+            try {
+                Files.deleteIfExists(staged);
+            } catch (IOException ignored) {
+                // A leftover staging file is harmless and never served.
+            }
+        }
+    }
+
+    private byte[] readVersionsJson() {
+        Path p = layout.versionsJson();
+        if (!Files.exists(p)) {
+            return VersionsFile.empty().toBytes();
+        }
+        return readLimited(p, MAX_TABLES, "versions.json");
+    }
+
+    private static byte[] readLimited(Path p, long max, String what) {
+        try {
+            if (!Files.isRegularFile(p)) {
+                throw new UsageException(what + " file " + p + " does not exist: check the path");
+            }
+            if (Files.size(p) > max) {
+                throw new RejectedException(what + " file " + p + " is larger than " + (max >> 20) + " MiB: that is not a " + what + " file");
+            }
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + p + ": " + AtomicFile.describe(e));
+        }
+    }
+
+    private static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return sb.toString();
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256Hex(byte[] data) {
+        return HexFormat.of().formatHex(sha256(data));
+    }
+}

@@ -1,0 +1,81 @@
+package org.iotasign.usb;
+
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.iotasign.crypto.Fingerprints;
+import org.iotasign.ledger.LedgerRecord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * {@code signed/<version>.bin.receipt.json}: what was signed, with which key, when, and
+ * where in the ledger, so the online side can check the blob and publish the ledger head.
+ *
+ * @param version     the release version
+ * @param file        the signed file's name
+ * @param size        the signed file's size in bytes
+ * @param digest      hex SHA-256 of the unsigned bytes (the signed message)
+ * @param fingerprint short form of {@code digest}, as {@code iotasign pack} printed it
+ * @param signature   hex of the 64-byte signature (the file's last 64 bytes)
+ * @param key         fingerprint of the signing key
+ * @param publicKey   hex of the signing key
+ * @param tokenSerial the token's serial number
+ * @param signedAt    time of the ledger record
+ * @param ledgerSeq   sequence number of the ledger record
+ * @param ledgerHead  hash of that record: the ledger head right after this signature
+ * @param source      the outbox file it was made from
+ */
+public record Receipt(String version, String file, long size, String digest, String fingerprint, String signature,
+                      String key, String publicKey, String tokenSerial, String signedAt, long ledgerSeq, String ledgerHead,
+                      String source) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static Receipt of(String file, byte[] signed, byte[] signature, LedgerRecord record, String source) {
+        return new Receipt(record.version(), file, signed.length, record.digest(),
+                Fingerprints.of(HexFormat.of().parseHex(record.digest())), HexFormat.of().formatHex(signature), record.key(),
+                record.publicKey(), record.tokenSerial(), record.time(), record.seq(), record.hash(), source);
+    }
+
+    byte[] toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", version);
+        m.put("file", file);
+        m.put("size", size);
+        m.put("digest", digest);
+        m.put("fingerprint", fingerprint);
+        m.put("signature", signature);
+        m.put("key", key);
+        m.put("publicKey", publicKey);
+        m.put("tokenSerial", tokenSerial);
+        m.put("signedAt", signedAt);
+        m.put("ledgerSeq", ledgerSeq);
+        m.put("ledgerHead", ledgerHead);
+        m.put("source", source);
+        try {
+            return (JSON.writeValueAsString(m) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @throws IOException when the text is not a complete receipt */
+    static Receipt parse(byte[] json) throws IOException {
+        JsonNode n = JSON.readTree(json);
+        String[] names = {"version", "file", "size", "digest", "fingerprint", "signature", "key", "publicKey", "tokenSerial",
+                "signedAt", "ledgerSeq", "ledgerHead", "source"};
+        for (String name : names) {
+            if (n == null || !n.hasNonNull(name)) {
+                throw new IOException("the receipt has no \"" + name + "\"");
+            }
+        }
+        return new Receipt(n.get("version").asText(), n.get("file").asText(), n.get("size").asLong(), n.get("digest").asText(),
+                n.get("fingerprint").asText(), n.get("signature").asText(), n.get("key").asText(), n.get("publicKey").asText(),
+                n.get("tokenSerial").asText(), n.get("signedAt").asText(), n.get("ledgerSeq").asLong(), n.get("ledgerHead").asText(),
+                n.get("source").asText());
+    }
+}

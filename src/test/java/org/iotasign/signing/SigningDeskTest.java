@@ -1,0 +1,166 @@
+package org.iotasign.signing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.iotasign.EnvironmentException;
+import org.iotasign.RejectedException;
+import org.iotasign.crypto.Fingerprints;
+import org.iotasign.ledger.Ledger;
+import org.iotasign.ledger.LedgerRecord;
+import org.iotasign.release.DeviceVerifier;
+import org.iotasign.release.FirmwareLimit;
+import org.iotasign.release.ReleaseEntry;
+import org.iotasign.release.ReleasePacker;
+import org.iotasign.espimage.SampleFirmware;
+import org.iotasign.testing.Digests;
+import org.iotasign.testing.SigningFixture;
+import org.iotasign.token.SoftHsmFixture;
+import org.iotasign.token.TokenKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one signing path, with a real SoftHSM2 token: ledger first, verified signatures, failures recorded. */
+@Tag(SoftHsmFixture.TAG)
+class SigningDeskTest {
+    static SigningFixture f;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void token() throws IOException {
+        f = SigningFixture.create(SigningDeskTest.class);
+    }
+
+    @AfterAll
+    static void close() {
+        f.close();
+    }
+
+    Path ledger() {
+        return dir.resolve("ledger.jsonl");
+    }
+
+    @Test
+    void theLedgerRecordIsOnDiskBeforeTheTokenSigns() {
+        byte[] blob = f.release("02_08_05");
+        List<LedgerRecord> seenBySigner = new ArrayList<>();
+        SigningKey token = SigningKey.of(f.releaseKey);
+        SigningKey watching = new SigningKey(token.publicKey(), digest -> {
+            seenBySigner.addAll(new Ledger(ledger()).records());
+            return token.signer().sign(digest);
+        }, token.tokenSerial(), token.description(), token.neverLeftToken());
+        SigningDesk desk = SigningFixture.desk(watching, ledger());
+        SignedRelease s = desk.sign(desk.review(blob, "test"), Confirmation.TYPED_VERSION);
+        assertEquals(1, seenBySigner.size());
+        LedgerRecord r = seenBySigner.get(0);
+        assertEquals(LedgerRecord.Outcome.SIGNED, r.outcome());
+        assertEquals(HexFormat.of().formatHex(Digests.sha256(blob)), r.digest());
+        assertEquals("typed-version", r.confirmation());
+        assertEquals(f.releaseKey.tokenSerial(), r.tokenSerial());
+        assertEquals(f.publicKey().fingerprint(), r.key());
+        assertEquals(3, r.entries().size());
+        assertEquals(r, s.record());
+    }
+
+    @Test
+    void theSignedBlobIsTheReviewedBytesPlusASignatureThatVerifies() {
+        byte[] blob = f.release("02_08_05");
+        SigningDesk desk = f.desk(ledger());
+        SignedRelease s = desk.sign(desk.review(blob, "test"), Confirmation.YES_FLAG);
+        assertArrayEquals(blob, Arrays.copyOf(s.signed(), blob.length));
+        assertArrayEquals(s.signature(), Arrays.copyOfRange(s.signed(), blob.length, s.signed().length));
+        assertTrue(f.publicKey().verify(Digests.sha256(blob), s.signature()));
+        assertTrue(DeviceVerifier.verify(s.signed(), f.publicKey(), "02_08_05", FirmwareLimit.DEFAULT).ok());
+    }
+
+    @Test
+    void anUnwritableLedgerMeansNoSignature() throws IOException {
+        Path blocked = Files.writeString(dir.resolve("not-a-folder"), "x").resolve("ledger.jsonl");
+        AtomicInteger signatures = new AtomicInteger();
+        SigningKey token = SigningKey.of(f.releaseKey);
+        SigningKey counting = new SigningKey(token.publicKey(), digest -> {
+            signatures.incrementAndGet();
+            return token.signer().sign(digest);
+        }, token.tokenSerial(), token.description(), token.neverLeftToken());
+        SigningDesk desk = new SigningDesk(counting, new Ledger(blocked), new org.iotasign.policy.SigningPolicy(java.util.Set.of()),
+                FirmwareLimit.DEFAULT);
+        Review r = desk.review(f.release("02_08_05"), "test");
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> desk.sign(r, Confirmation.YES_FLAG));
+        assertTrue(e.getMessage().contains("nothing was signed"), e.getMessage());
+        assertEquals(0, signatures.get());
+    }
+
+    @Test
+    void aSignatureMadeElsewhereBetweenReviewAndSignIsSeenUnderTheLock() {
+        SigningDesk desk = f.desk(ledger());
+        Review mine = desk.review(f.release("02_08_05"), "usb");
+        byte[] other = ReleasePacker.pack("02_08_05", List.of(new ReleaseEntry("iotawatt.bin",
+                SampleFirmware.build("02_08_05", List.of(f.publicKey()), 20 * 1024))), FirmwareLimit.DEFAULT).bytes();
+        f.desk(ledger()).sign(f.desk(ledger()).review(other, "serial"), Confirmation.YES_FLAG);
+        RejectedException e = assertThrows(RejectedException.class, () -> desk.sign(mine, Confirmation.YES_FLAG));
+        assertTrue(e.getMessage().contains("already signed with other content"), e.getMessage());
+        List<LedgerRecord> records = new Ledger(ledger()).records();
+        assertEquals(LedgerRecord.Outcome.REFUSED, records.get(records.size() - 1).outcome());
+    }
+
+    @Test
+    void aTokenFailureAfterTheLedgerRecordIsRecordedAsFailed() throws IOException {
+        TokenKey removed = TokenKey.open(f.hsm.keyUri(SigningFixture.TOKEN, "release"), f.hsm.context(),
+                what -> SoftHsmFixture.USER_PIN.getBytes());
+        SigningDesk desk = SigningFixture.desk(SigningKey.of(removed), ledger());
+        Review r = desk.review(f.release("02_08_05"), "test");
+        removed.close(); // the session ends as when the token is pulled
+        assertThrows(EnvironmentException.class, () -> desk.sign(r, Confirmation.YES_FLAG));
+        List<LedgerRecord> records = new Ledger(ledger()).records();
+        assertEquals(List.of(LedgerRecord.Outcome.SIGNED, LedgerRecord.Outcome.FAILED), records.stream().map(LedgerRecord::outcome).toList());
+        assertTrue(records.get(1).reasons().get(0).startsWith("the signature recorded as ledger record 1 failed"), records.get(1).reasons().toString());
+        Review again = f.desk(ledger()).review(f.release("02_08_05"), "test");
+        assertTrue(again.isRepeat(), "the next attempt completes the recorded signature as a repeat");
+    }
+
+    @Test
+    void theReviewShowsEverythingTheOperatorMustCompare() {
+        SigningDesk desk = f.desk(ledger());
+        desk.sign(desk.review(f.release("02_08_04"), "test"), Confirmation.YES_FLAG);
+        byte[] blob = ReleasePacker.pack("02_08_05", List.of(
+                new ReleaseEntry("iotawatt.bin", SampleFirmware.build("02_08_05", List.of(f.publicKey()), 16 * 1024)),
+                new ReleaseEntry("index.htm", "<html>IoTaWatt 02_08_04</html>\n".getBytes()),
+                new ReleaseEntry("new.js", "x".getBytes())), FirmwareLimit.DEFAULT).bytes();
+        String text = String.join("\n", desk.review(blob, "usb:/media/op/D/iotasign/outbox/a.unsigned").lines());
+        for (String expected : List.of("version      02_08_05", "fingerprint  " + Fingerprints.of(Digests.sha256(blob)),
+                "iotawatt.bin", "new.js", "image at 0x1000", "OTA space    firmware", "signing " + f.publicKey().fingerprint()
+                        + ": embedded in the firmware", "stock IoTaWatt", "not embedded", "previous     02_08_04 signed",
+                "added      new.js (1 bytes)", "removed    tables.txt", "changed    iotawatt.bin", "unchanged  1 entry",
+                "token serial " + f.releaseKey.tokenSerial(), "verdict      may be signed")) {
+            assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
+        }
+    }
+
+    @Test
+    void aDamagedLedgerStopsReviews() throws IOException {
+        SigningDesk desk = f.desk(ledger());
+        desk.sign(desk.review(f.release("02_08_04"), "test"), Confirmation.YES_FLAG);
+        desk.sign(desk.review(f.release("02_08_05"), "test"), Confirmation.YES_FLAG);
+        List<String> lines = new ArrayList<>(Files.readAllLines(ledger()));
+        lines.remove(0);
+        Files.write(ledger(), lines);
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> desk.review(f.release("02_08_06"), "test"));
+        assertTrue(e.getMessage().contains("fails verification: record 1 is missing"), e.getMessage());
+    }
+}

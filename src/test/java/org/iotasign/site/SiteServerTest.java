@@ -1,0 +1,234 @@
+package org.iotasign.site;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class SiteServerTest {
+    static final String SECRET = "TOP-SECRET-MARKER-7f3a";
+
+    @TempDir
+    Path tmp;
+    SiteFixture f;
+    SiteServer server;
+    Queue<String> accessLog = new ConcurrentLinkedQueue<>();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    byte[] blob;
+    byte[] versions;
+
+    @BeforeEach
+    void start() throws IOException {
+        f = new SiteFixture(tmp);
+        f.publish("02_08_05", "MINOR");
+        f.publishTables(f.tablesFile("t.txt", "1.0.3"), "1.0.3");
+        Files.writeString(tmp.resolve("secret.txt"), SECRET);
+        Files.writeString(f.site.resolve("secret.txt"), SECRET);
+        Files.writeString(f.site.resolve("firmware/secret.txt"), SECRET);
+        blob = Files.readAllBytes(f.opened.layout().blob("02_08_05"));
+        versions = Files.readAllBytes(f.opened.layout().versionsJson());
+        server = SiteServer.start(f.opened.layout(), "127.0.0.1", 0, accessLog::add);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.baseUri() + path));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void bindsLoopbackOnAnEphemeralPort() {
+        assertTrue(server.port() > 0);
+        assertEquals("http://127.0.0.1:" + server.port(), server.baseUri().toString());
+    }
+
+    @Test
+    void versionsJsonIsServedAsJsonWithLengthEtagAndLastModified() throws Exception {
+        HttpResponse<byte[]> r = get("/firmware/versions.json");
+        assertEquals(200, r.statusCode());
+        assertArrayEquals(versions, r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        assertEquals(String.valueOf(versions.length), r.headers().firstValue("Content-Length").orElseThrow());
+        assertTrue(r.headers().firstValue("ETag").isPresent());
+        assertTrue(r.headers().firstValue("Last-Modified").isPresent());
+        assertEquals("no-cache", r.headers().firstValue("Cache-Control").orElseThrow());
+    }
+
+    @Test
+    void blobAndTablesHaveTheirTypes() throws Exception {
+        HttpResponse<byte[]> b = get("/firmware/bin/02_08_05.bin");
+        assertEquals(200, b.statusCode());
+        assertArrayEquals(blob, b.body());
+        assertEquals("application/octet-stream", b.headers().firstValue("Content-Type").orElseThrow());
+        HttpResponse<byte[]> t = get("/download/tables/1.0.3.txt");
+        assertEquals(200, t.statusCode());
+        assertTrue(t.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+    }
+
+    @Test
+    void conditionalGetWithTheEtagAnswers304() throws Exception {
+        String etag = get("/firmware/versions.json").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> r = get("/firmware/versions.json", "If-None-Match", etag);
+        assertEquals(304, r.statusCode());
+        assertEquals(0, r.body().length);
+    }
+
+    @Test
+    void headSendsTheHeadersWithoutABody() throws Exception {
+        RawHttp.Reply r = RawHttp.send(server.port(), "HEAD", "/firmware/bin/02_08_05.bin");
+        assertEquals(200, r.status());
+        assertTrue(r.head().contains("Content-Length: " + blob.length), r.head());
+        assertEquals(0, r.body().length);
+    }
+
+    @Test
+    void rangesAreServedExactly() throws Exception {
+        HttpResponse<byte[]> mid = get("/firmware/bin/02_08_05.bin", "Range", "bytes=100-199");
+        assertEquals(206, mid.statusCode());
+        assertEquals("bytes 100-199/" + blob.length, mid.headers().firstValue("Content-Range").orElseThrow());
+        assertArrayEquals(Arrays.copyOfRange(blob, 100, 200), mid.body());
+        HttpResponse<byte[]> signature = get("/firmware/bin/02_08_05.bin", "Range", "bytes=-64");
+        assertEquals(206, signature.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(blob, blob.length - 64, blob.length), signature.body());
+        HttpResponse<byte[]> beyond = get("/firmware/bin/02_08_05.bin", "Range", "bytes=" + (blob.length + 10) + "-");
+        assertEquals(416, beyond.statusCode());
+    }
+
+    @Test
+    void everythingButTheThreeKindsOfFileIsNotFound() throws Exception {
+        for (String p : List.of("/", "/firmware", "/firmware/", "/firmware/bin", "/firmware/bin/", "/download/", "/download/tables/",
+                "/secret.txt", "/firmware/secret.txt", "/.iotasign/site-key.pub", "/.iotasign/history.jsonl", "/index.html",
+                "/firmware/bin/02_08_04.bin", "/firmware/versions.json/", "/firmware/bin/.02_08_05.bin", "/download/tables/1.0.3.bin",
+                "/firmware/VERSIONS.JSON", "/firmware/bin/02_08_05.bin/.")) {
+            RawHttp.Reply r = RawHttp.send(server.port(), "GET", p);
+            assertTrue(r.status() == 404 || r.status() == 400, p + " -> " + r.status());
+            assertFalse(r.text().contains(SECRET), p);
+            assertFalse(r.text().contains(f.opened.key().hex()), p);
+            assertFalse(r.text().contains("<a href"), p + " must not list a folder");
+        }
+    }
+
+    @Test
+    void traversalAttemptsNeverEscapeTheServedFiles() throws Exception {
+        List<String> attempts = List.of(
+                "/../secret.txt", "/firmware/../../secret.txt", "/firmware/bin/../../secret.txt",
+                "/firmware/bin/../../.iotasign/site-key.pub", "/firmware/bin/../secret.txt",
+                "/%2e%2e/secret.txt", "/firmware/%2e%2e/%2e%2e/secret.txt", "/firmware/bin/%2E%2E/%2E%2E/secret.txt",
+                "/firmware/bin/..%2f..%2fsecret.txt", "/firmware/bin/..%2F..%2F.iotasign%2Fsite-key.pub", "/firmware%2fsecret.txt",
+                "/%252e%252e/secret.txt", "/firmware/bin/%252e%252e%252f%252e%252e%252fsecret.txt", "/firmware/bin/%25%32%65%25%32%65/x.bin",
+                "/..\\secret.txt", "/firmware\\..\\..\\secret.txt", "/firmware/bin/..\\..\\secret.txt",
+                "/firmware/bin/%5c..%5c..%5csecret.txt", "/firmware/bin/..%5c..%5csecret.txt",
+                "/firmware/bin/..;/..;/secret.txt", "/firmware/bin/%2e%2e;/secret.txt", "//secret.txt", "/firmware/bin//../../secret.txt",
+                "/firmware/versions.json%00.txt", "/firmware/bin/02_08_05.bin%00", "/%2eiotasign/site-key.pub",
+                "/firmware/bin/%c0%ae%c0%ae/%c0%ae%c0%ae/secret.txt", "/firmware/bin/.%2e/.%2e/secret.txt",
+                "http://127.0.0.1/../secret.txt", "/firmware/bin/../../../../../../etc/passwd", "/download/tables/../../secret.txt");
+        for (String a : attempts) {
+            RawHttp.Reply r = RawHttp.send(server.port(), "GET", a);
+            assertTrue(r.status() == 400 || r.status() == 404, a + " -> " + r.status());
+            assertFalse(r.text().contains(SECRET), a + " leaked a file outside the served set");
+            assertFalse(r.text().contains(f.opened.key().hex()), a + " leaked the site key file");
+            assertFalse(r.text().contains("root:"), a);
+        }
+    }
+
+    @Test
+    void otherMethodsAreRefused() throws Exception {
+        for (String m : List.of("POST", "PUT", "DELETE", "OPTIONS", "PATCH")) {
+            RawHttp.Reply r = RawHttp.send(server.port(), m, "/firmware/versions.json");
+            assertEquals(405, r.status(), m);
+            assertTrue(r.head().contains("Allow: GET, HEAD"), r.head());
+        }
+        assertArrayEquals(versions, Files.readAllBytes(f.opened.layout().versionsJson()));
+    }
+
+    @Test
+    void everyRequestGetsOneAccessLogLine() throws Exception {
+        get("/firmware/versions.json");
+        get("/nothing-here");
+        RawHttp.send(server.port(), "GET", "/firmware/bin/%2e%2e/secret.txt");
+        RawHttp.send(server.port(), "GET", "/%2e%2e/secret.txt");
+        RawHttp.send(server.port(), "HEAD", "/firmware/bin/02_08_05.bin");
+        List<String> expected = List.of("127.0.0.1 GET /firmware/versions.json 200 " + versions.length, "127.0.0.1 GET /nothing-here 404 ",
+                "127.0.0.1 GET /firmware/bin/%2e%2e/secret.txt 400 ",
+                "127.0.0.1 BAD /badMessage 400 ", // escapes the root: Jetty refuses it before parsing a path
+                "127.0.0.1 HEAD /firmware/bin/02_08_05.bin 200 0");
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        // The log line is written when the exchange completes, just after the client has the response.
+        while (System.nanoTime() < deadline && !expected.stream().allMatch(e -> accessLog.stream().anyMatch(l -> l.contains(e)))) {
+            Thread.onSpinWait();
+        }
+        for (String e : expected) {
+            assertEquals(1, accessLog.stream().filter(l -> l.contains(e)).count(), e + " in " + accessLog);
+        }
+        assertTrue(accessLog.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z 127\\.0\\.0\\.1 [A-Z]+ \\S+ \\d{3} \\d+")), accessLog.toString());
+    }
+
+    @Test
+    void aPublishIsVisibleOnTheNextRequest() throws Exception {
+        assertArrayEquals(versions, get("/firmware/versions.json").body());
+        f.publish("02_08_06", "MINOR");
+        String now = new String(get("/firmware/versions.json").body());
+        assertTrue(now.contains("02_08_06"), now);
+        assertEquals(200, get("/firmware/bin/02_08_06.bin").statusCode());
+    }
+
+    @Test
+    void concurrentClientsGetByteExactFiles() throws Exception {
+        int clients = 32;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                final int id = c;
+                results.add(pool.submit(() -> {
+                    HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                    for (int i = 0; i < 6; i++) {
+                        String path = (id + i) % 3 == 0 ? "/firmware/versions.json" : "/firmware/bin/02_08_05.bin";
+                        byte[] expected = path.endsWith(".json") ? versions : blob;
+                        HttpResponse<byte[]> r = own.send(HttpRequest.newBuilder(URI.create(server.baseUri() + path)).build(),
+                                HttpResponse.BodyHandlers.ofByteArray());
+                        if (r.statusCode() != 200 || !Arrays.equals(expected, r.body())) {
+                            return "client " + id + " got " + r.statusCode() + " with " + r.body().length + " bytes for " + path;
+                        }
+                    }
+                    return "ok";
+                }));
+            }
+            for (Future<String> r : results) {
+                assertEquals("ok", r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
