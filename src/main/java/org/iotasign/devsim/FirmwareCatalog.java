@@ -13,6 +13,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.release.EntryInfo;
 import org.iotasign.release.FirmwareLimit;
 import org.iotasign.release.ReleaseBlob;
+import org.iotasign.site.SiteLayout;
 
 /**
  * The releases the virtual device can recognise in its flash: the {@code iotawatt.bin} of
@@ -35,7 +36,7 @@ public final class FirmwareCatalog {
             if (!Files.isDirectory(siteDir)) {
                 throw new EnvironmentException("site " + siteDir + " is not a folder: give the folder that 'serve' serves");
             }
-            Path bin = siteDir.resolve("firmware").resolve("bin");
+            Path bin = new SiteLayout(siteDir).blobDir();
             if (!Files.isDirectory(bin)) {
                 return c; // a new site with nothing published yet
             }

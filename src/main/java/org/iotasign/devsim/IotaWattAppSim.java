@@ -12,9 +12,8 @@ import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.FirmwareLimit;
 import org.iotasign.release.ReleaseBlob;
+import org.iotasign.site.DeviceJson;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * What the IoTaWatt firmware in the virtual device's flash does after boot, as far as its
@@ -41,7 +40,6 @@ final class IotaWattAppSim {
     private final UpdaterConfig updater;
     private final Consumer<String> console;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private final ObjectMapper json = new ObjectMapper();
 
     IotaWattAppSim(NorFlash flash, FirmwareCatalog catalog, UpdaterConfig updater, Consumer<String> console) {
         this.flash = flash;
@@ -97,27 +95,27 @@ final class IotaWattAppSim {
             console.accept("Updater: Invalid response from server. HTTPcode: " + r.statusCode());
             return new Check(null, r.statusCode() != 403, reportedCurrent);
         }
-        JsonNode root;
-        try {
-            root = json.readTree(r.body());
-        } catch (IOException e) {
-            root = null;
-        }
-        if (root == null || !root.isObject()) {
+        // The device's own JSON parser (ArduinoJson semantics), shared with 'probe'.
+        Optional<DeviceJson.Obj> root = DeviceJson.parseObject(r.body());
+        if (root.isEmpty()) {
             console.accept("Updater: could not parse versions.json file.");
             return new Check(null, false, reportedCurrent);
         }
-        JsonNode classes = root.get("classes");
-        if (classes == null || !classes.isObject()) {
+        Optional<DeviceJson.Obj> classes = root.get().object("classes");
+        if (classes.isEmpty()) {
             console.accept("Updater: versions.json is invalid.");
             return new Check(null, false, reportedCurrent);
         }
-        JsonNode wanted = classes.get(updater.updateClass());
-        if (wanted == null) {
+        if (!classes.get().containsKey(updater.updateClass())) {
             console.accept("Updater: Unrecognized auto-update class " + updater.updateClass() + ".");
             return new Check(null, false, true);
         }
-        String target = wanted.asText();
+        String target = classes.get().string(updater.updateClass());
+        if (target == null) {
+            // as<char*>() of a non-string: the device builds no usable download URL.
+            console.accept("devsim: class " + updater.updateClass() + " in versions.json holds no version string: the device cannot update");
+            return new Check(null, false, true);
+        }
         if (target.equals(version)) {
             if (!reportedCurrent) {
                 console.accept("Updater: Auto-update is current for class " + updater.updateClass() + ".");

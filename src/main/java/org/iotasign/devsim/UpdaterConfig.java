@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.site.SiteLayout;
 
 /**
  * The simulated firmware's update settings: the update host (IOTA_UPDATE_HOST), the
@@ -12,10 +13,10 @@ import org.iotasign.crypto.Ed25519PublicKey;
  */
 public record UpdaterConfig(URI server, String updateClass, Ed25519PublicKey appKey, Duration interval, Duration retryDelay) {
     public URI versionsUri() {
-        return server.resolve("/firmware/versions.json");
+        return server.resolve(SiteLayout.VERSIONS_PATH);
     }
 
     public URI releaseUri(String version) {
-        return server.resolve("/firmware/bin/" + version + ".bin");
+        return server.resolve(SiteLayout.VERSIONS_DIR + version + ".bin");
     }
 }

@@ -16,9 +16,9 @@ import java.util.Locale;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
+import org.iotasign.site.DeviceJson;
+import org.iotasign.site.SiteLayout;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The device-in-the-loop acceptance check: flash the OLD release's firmware, watch it boot
@@ -125,8 +125,9 @@ public final class AcceptanceRun {
      * in the folder, and from the server when one is named.
      */
     static void checkSite(Plan plan) {
-        Path versions = plan.site().resolve("firmware").resolve("versions.json");
-        Path bin = plan.site().resolve("firmware").resolve("bin").resolve(plan.toVersion() + ".bin");
+        SiteLayout layout = new SiteLayout(plan.site());
+        Path versions = layout.versionsJson();
+        Path bin = layout.blob(plan.toVersion());
         try {
             if (!Files.isRegularFile(versions)) {
                 throw new RejectedException("site " + plan.site() + " has no firmware/versions.json: publish " + plan.toVersion() + " to it first");
@@ -137,21 +138,18 @@ public final class AcceptanceRun {
         }
         if (plan.server() != null) {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            byte[] v = fetch(http, plan.server().resolve("/firmware/versions.json"));
-            byte[] b = fetch(http, plan.server().resolve("/firmware/bin/" + plan.toVersion() + ".bin"));
+            byte[] v = fetch(http, plan.server().resolve(SiteLayout.VERSIONS_PATH));
+            byte[] b = fetch(http, plan.server().resolve(SiteLayout.VERSIONS_DIR + plan.toVersion() + ".bin"));
             checkOffer(v, b, plan, "update server " + plan.server());
         }
     }
 
     private static void checkOffer(byte[] versionsJson, byte[] served, Plan plan, String where) {
-        JsonNode offered;
-        try {
-            offered = new ObjectMapper().readTree(versionsJson).path("classes").path(plan.updateClass());
-        } catch (IOException e) {
-            throw new RejectedException(where + ": versions.json is not valid JSON: the device would skip it");
-        }
-        if (!offered.isTextual() || !offered.asText().equals(plan.toVersion())) {
-            throw new RejectedException(where + " offers " + (offered.isTextual() ? offered.asText() : "nothing") + " to class "
+        // Read as the device reads it (ArduinoJson semantics), not as a lenient parser would.
+        String offered = DeviceJson.parseObject(versionsJson).flatMap(o -> o.object("classes"))
+                .map(c -> c.string(plan.updateClass())).orElse(null);
+        if (offered == null || !offered.equals(plan.toVersion())) {
+            throw new RejectedException(where + " offers " + (offered != null ? offered : "nothing") + " to class "
                     + plan.updateClass() + ", not " + plan.toVersion() + ": publish " + plan.toVersion() + " for that class first");
         }
         if (served == null || !Arrays.equals(served, plan.toBlob())) {

@@ -14,8 +14,9 @@ import org.iotasign.devsim.UpdaterConfig;
 import org.iotasign.devsim.VirtualEsp8266;
 import org.iotasign.release.FirmwareLimit;
 import org.iotasign.release.ReleaseBlob;
+import org.iotasign.site.SiteLayout;
+import org.iotasign.site.SiteServer;
 import org.iotasign.testing.Cli;
-import org.iotasign.testing.StaticSite;
 import org.iotasign.testing.TestKeys;
 import org.iotasign.testing.TestReleases;
 import org.iotasign.testing.VirtualDevice;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** accept end to end: virtual ESP8266 on a socat pty, a site served over HTTP on 127.0.0.1, good and tampered releases. */
+/** accept end to end: virtual ESP8266 on a socat pty, the site served by 'serve' (SiteServer) on 127.0.0.1, good and tampered releases. */
 @Timeout(60)
 class AcceptCommandTest {
     static final SoftwareEd25519Signer KEY = TestKeys.test1();
@@ -45,14 +46,14 @@ class AcceptCommandTest {
         Path oldFile = Files.write(dir.resolve("old.bin"), oldBlob);
         Path newFile = Files.write(dir.resolve("new.bin"), newBlob);
         Path site = site(newBlob, "02_08_06");
-        try (StaticSite server = new StaticSite(site)) {
+        try (SiteServer server = SiteServer.start(new SiteLayout(site), "127.0.0.1", 0, line -> { })) {
             FirmwareCatalog catalog = new FirmwareCatalog();
             catalog.add(ReleaseBlob.parseSigned(oldBlob, FirmwareLimit.DEFAULT));
-            UpdaterConfig updater = new UpdaterConfig(server.uri(), "MINOR", KEY.publicKey(), Duration.ofHours(1), Duration.ofSeconds(301));
+            UpdaterConfig updater = new UpdaterConfig(server.baseUri(), "MINOR", KEY.publicKey(), Duration.ofHours(1), Duration.ofSeconds(301));
             try (VirtualDevice d = new VirtualDevice(Files.createDirectories(dir.resolve("pty")), new NorFlash(NorFlash.DEFAULT_SIZE),
                     VirtualEsp8266.Config.basic(catalog).withUpdater(updater))) {
                 return Cli.run(concat(new String[] {"accept", "--port", d.port(), "--before", "no_reset", "--after", "soft_reset",
-                        "--site", site.toString(), "--update-server", server.uri().toString(), "--from", oldFile.toString(),
+                        "--site", site.toString(), "--update-server", server.baseUri().toString(), "--from", oldFile.toString(),
                         "--to", newFile.toString(), "--pubkey", KEY_HEX, "--timeout", "30",
                         "--transcript", dir.resolve("console.log").toString()}, expectRefusal ? new String[] {"--expect-refusal"} : new String[0]));
             }
