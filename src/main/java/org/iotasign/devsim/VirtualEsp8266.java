@@ -209,15 +209,11 @@ public final class VirtualEsp8266 implements AutoCloseable {
                 }
             }
         }
-        write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+        send(sb.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
     private void println(String line) {
-        write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private void write(byte[] bytes) {
-        send(bytes);
+        send((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     private void send(byte[] bytes) {
