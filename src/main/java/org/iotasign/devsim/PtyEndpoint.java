@@ -36,6 +36,9 @@ public final class PtyEndpoint implements AutoCloseable {
         }
         Path dir;
         try {
+            if (Files.isSymbolicLink(link)) {
+                Files.delete(link); // left dangling by a socat that was killed: its pty is gone
+            }
             dir = Files.createTempDirectory("iotasign-devsim");
         } catch (IOException e) {
             throw new EnvironmentException("cannot create a temporary folder for the pty: " + e.getMessage());
