@@ -12,6 +12,11 @@ import java.util.Map;
 
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.release.DeviceVerifier;
+import org.iotasign.signing.Confirmation;
+import org.iotasign.signing.SignedRelease;
+import org.iotasign.signing.SigningDesk;
+import org.iotasign.signing.SigningKey;
+import org.iotasign.testing.SigningFixture;
 import org.iotasign.release.FirmwareLimit;
 import org.iotasign.testing.Digests;
 import org.iotasign.testing.TestReleases;
@@ -45,8 +50,9 @@ class Pkcs11ToolInteropTest {
         try (TokenKey key = TokenKey.open(uri, fx.context(), PINS)) {
             assertTrue(key.neverLeftToken(), "pkcs11-tool generated it on the token");
             byte[] unsigned = TestReleases.unsigned("03_00_01", List.of(key.publicKey()), 32 * 1024);
-            ReleaseSigning.SignedRelease signed = ReleaseSigning.sign(unsigned, key.signer(), key.publicKey(), FirmwareLimit.DEFAULT);
-            assertTrue(DeviceVerifier.verify(signed.bytes(), key.publicKey(), "03_00_01", FirmwareLimit.DEFAULT).ok());
+            SigningDesk desk = SigningFixture.desk(SigningKey.of(key), fx.dir().resolve("ledger.jsonl"));
+            SignedRelease signed = desk.sign(desk.review(unsigned, "test"), Confirmation.COMMAND_LINE);
+            assertTrue(DeviceVerifier.verify(signed.signed(), key.publicKey(), "03_00_01", FirmwareLimit.DEFAULT).ok());
         }
     }
 
