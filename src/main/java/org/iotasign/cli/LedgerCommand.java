@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ledger", mixinStandardHelpOptions = true,
-        description = {"Show or verify the signing ledger: one JSON line per signature, repeat, refusal or declined request,",
+        description = {"Show or verify the signing ledger: one JSON line per signature, repeat, refusal, declined or abandoned request,",
                 "each holding the SHA-256 of the one before (docs/usb-workflow.md)."},
         subcommands = {LedgerCommand.Show.class, LedgerCommand.Verify.class})
 final class LedgerCommand implements Runnable {
@@ -63,7 +63,7 @@ final class LedgerCommand implements Runnable {
             out.println("ledger " + ledger.path() + ": " + records.size() + " records, head " + check.headHash());
             for (LedgerRecord r : records.subList(from, records.size())) {
                 StringBuilder sb = new StringBuilder();
-                sb.append(String.format("%5d  %s  %-8s %-8s %s  key %s  token %s", r.seq(), r.time(), r.outcome().id(),
+                sb.append(String.format("%5d  %s  %-9s %-8s %s  key %s  token %s", r.seq(), r.time(), r.outcome().id(),
                         r.version() == null ? "-" : r.version(), r.digest() == null ? "-" : r.digest().substring(0, 16),
                         r.key(), r.tokenSerial()));
                 if (r.confirmation() != null) {

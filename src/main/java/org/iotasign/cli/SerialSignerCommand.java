@@ -96,7 +96,7 @@ final class SerialSignerCommand implements Callable<Integer> {
             BooleanSupplier done = () -> stop.get()
                     || lastVerdictAt.get() != 0 && System.nanoTime() - lastVerdictAt.get() > LAST_VERDICT_GRACE.toNanos();
             SignerSettings settings = SignerSettings.defaults().withMaxBlobBytes(maxBlob);
-            try (SerialSigner signer = new SerialSigner(service, key.publicKey(), settings,
+            try (SerialSigner signer = new SerialSigner(service, service, key.publicKey(), settings,
                     SignerListener.both(new SignerConsole(out, terminal), counting))) {
                 out.println("serial signer on " + port + " at " + baud + " baud with key " + key.publicKey().fingerprint()
                         + (yes ? " (unattended: --yes)" : "") + "; waiting for a bridge (Ctrl-C to stop)");
@@ -130,6 +130,8 @@ final class SerialSignerCommand implements Callable<Integer> {
                 }
             }, done, Duration.ofSeconds(1));
         } finally {
+            // Closed before the hook lets the JVM exit: a transfer cut by Ctrl-C gets its ledger record.
+            signer.close();
             stopped.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -23,7 +23,7 @@ import org.iotasign.io.AtomicFile;
 
 /**
  * The signing ledger: an append-only JSON Lines file, one record per signature, repeat,
- * refusal or declined request, chained by SHA-256 (see {@link LedgerFormat}).
+ * refusal, declined or abandoned request, chained by SHA-256 (see {@link LedgerFormat}).
  *
  * <p>Appending takes an exclusive lock on the file, re-reads and verifies the whole
  * chain, lets the caller decide the record from the current history (so two signers on

@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+import org.iotasign.io.JsonText;
 
 /**
  * The byte form of a ledger line. A line is one compact JSON object whose last member is
@@ -21,7 +21,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class LedgerFormat {
     static final String GENESIS = "0".repeat(64);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HASH_MEMBER = ",\"hash\":\"";
 
     private LedgerFormat() {
@@ -66,11 +65,7 @@ final class LedgerFormat {
         m.put("repeatOf", r.repeatOf());
         m.put("tornTail", r.tornTail());
         m.put("prev", r.prev());
-        try {
-            return JSON.writeValueAsString(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonText.compact(m);
     }
 
     /** A line that failed to parse or whose hash does not match its content. */
@@ -91,43 +86,52 @@ final class LedgerFormat {
         if (!sha256Hex(body).equals(claimed)) {
             throw new BadLine("its hash does not match its content (the record was edited)");
         }
-        JsonNode n;
+        Map<?, ?> n;
         try {
-            n = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
+            n = (Map<?, ?>) JsonText.parse(line);
+        } catch (IOException | ClassCastException e) {
             throw new BadLine("it is not valid JSON");
         }
         try {
             List<LedgerRecord.Entry> entries = new ArrayList<>();
-            for (JsonNode e : n.path("entries")) {
-                entries.add(new LedgerRecord.Entry(e.get("name").asText(), e.get("length").asLong(), e.get("sha256").asText()));
+            for (Object o : (List<?>) n.get("entries")) {
+                Map<?, ?> e = (Map<?, ?>) o;
+                entries.add(new LedgerRecord.Entry(text(e, "name"), number(e, "length"), text(e, "sha256")));
             }
-            LedgerRecord r = new LedgerRecord(n.get("seq").asLong(), text(n, "time"), LedgerRecord.Outcome.parse(n.get("outcome").asText()),
-                    text(n, "version"), text(n, "digest"), n.path("size").asLong(), entries, text(n, "key"), text(n, "publicKey"),
+            LedgerRecord r = new LedgerRecord(number(n, "seq"), text(n, "time"), LedgerRecord.Outcome.parse(text(n, "outcome")),
+                    text(n, "version"), text(n, "digest"), number(n, "size"), entries, text(n, "key"), text(n, "publicKey"),
                     text(n, "tokenSerial"), text(n, "source"), text(n, "confirmation"), strings(n, "overrides"), strings(n, "reasons"),
-                    strings(n, "warnings"), n.hasNonNull("repeatOf") ? n.get("repeatOf").asLong() : null, text(n, "tornTail"),
+                    strings(n, "warnings"), n.get("repeatOf") != null ? number(n, "repeatOf") : null, text(n, "tornTail"),
                     text(n, "prev"), claimed);
             if (!body(r).equals(body)) {
                 throw new BadLine("it is not in the ledger's own form (members added, removed or reordered)");
             }
             return r;
-        } catch (NullPointerException | IllegalArgumentException e) {
+        } catch (NullPointerException | IllegalArgumentException | ClassCastException e) {
             throw new BadLine("a required member is missing or has the wrong type");
         }
     }
 
-    private static String text(JsonNode n, String name) {
-        JsonNode v = n.get(name);
-        if (v == null) {
+    /** A member that must be present; its value may be null. */
+    private static String text(Map<?, ?> n, String name) {
+        if (!n.containsKey(name)) {
             throw new IllegalArgumentException(name);
         }
-        return v.isNull() ? null : v.asText();
+        Object v = n.get(name);
+        return v == null ? null : v.toString();
     }
 
-    private static List<String> strings(JsonNode n, String name) {
+    private static long number(Map<?, ?> n, String name) {
+        return ((Number) n.get(name)).longValue();
+    }
+
+    private static List<String> strings(Map<?, ?> n, String name) {
         List<String> out = new ArrayList<>();
-        for (JsonNode v : n.path(name)) {
-            out.add(v.asText());
+        Object list = n.get(name);
+        if (list != null) {
+            for (Object v : (List<?>) list) {
+                out.add(String.valueOf(v));
+            }
         }
         return out;
     }

@@ -4,15 +4,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One line of the signing ledger: a signature, a repeat of an earlier signature, or a
- * refusal. {@code seq}, {@code prev} and {@code hash} are set by {@link Ledger#append}.
+ * One line of the signing ledger: a signature, a repeat of an earlier signature, a
+ * refusal, a decline, a failure, or a request that ended before its review.
+ * {@code seq}, {@code prev} and {@code hash} are set by {@link Ledger#append}.
  *
  * @param seq          1 for the first record, then +1 per record
  * @param time         when the record was appended, ISO-8601 UTC
  * @param outcome      what happened (see {@link Outcome})
  * @param version      the release version, or null when the blob could not be parsed
- * @param digest       hex SHA-256 of the unsigned blob (the signed message), or null
- * @param size         bytes of the unsigned blob
+ * @param digest       hex SHA-256 of the unsigned blob (the signed message), or null; for a request that
+ *                     never reached the review, the digest announced for it (never verified)
+ * @param size         bytes of the unsigned blob (for a request that never reached the review, as announced)
  * @param entries      the blob's entries (empty when it could not be parsed)
  * @param key          fingerprint of the signing key
  * @param publicKey    hex of the signing key
@@ -20,7 +22,7 @@ import java.util.Optional;
  * @param source       where the blob came from, e.g. {@code usb:/media/op/DRIVE/iotasign/outbox/x.unsigned}
  * @param confirmation how the operator confirmed (see {@code org.iotasign.signing.Confirmation}), or null
  * @param overrides    override flags that let this signature pass a policy rule
- * @param reasons      why it was refused (empty for signatures)
+ * @param reasons      why it was refused, declined, abandoned or failed (empty for signatures)
  * @param warnings     warnings shown to the operator
  * @param repeatOf     for a repeat: the seq of the first signature of the same bytes with the same key
  * @param tornTail     hex of an incomplete line discarded before this record (an append cut short by a crash)
@@ -43,7 +45,9 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
         /** The operator did not confirm. */
         DECLINED,
         /** A signature was recorded but the token or the verification failed afterwards: no signature left the tool. */
-        FAILED;
+        FAILED,
+        /** The request ended before every byte arrived (a serial transfer cancelled or abandoned): nothing was reviewed. */
+        ABANDONED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);

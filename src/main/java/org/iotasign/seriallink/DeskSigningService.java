@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.security.MessageDigest;
 import java.util.List;
 
+import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.signing.Confirmation;
 import org.iotasign.signing.Operator;
 import org.iotasign.signing.Review;
@@ -15,9 +17,10 @@ import org.iotasign.signing.SigningDesk;
  * The serial signer's answer to a received blob, through the one signing path of the
  * tool ({@link SigningDesk}, shared with {@code sign} and {@code usb}): the review on the
  * operator's terminal, the signing policy, the operator's confirmation, and a ledger
- * record for every signature, refusal and decline.
+ * record for every signature, refusal and decline; requests that never reach the review
+ * get a {@code refused} or {@code abandoned} record with what was announced.
  */
-public final class DeskSigningService implements BlobSigningService {
+public final class DeskSigningService implements BlobSigningService, UnreviewedRequests {
     private final SigningDesk desk;
     private final Operator operator;
     private final PrintWriter out;
@@ -67,6 +70,18 @@ public final class DeskSigningService implements BlobSigningService {
                 + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
         out.flush();
         return new Verdict.Signed(review.digest(), signed.signature());
+    }
+
+    /** A ledger that cannot take the record does not stop the signer (nothing was signed): the console says what was lost. */
+    @Override
+    public void record(Ending ending, long announcedLength, byte[] announcedDigest, String reason) {
+        LedgerRecord.Outcome outcome = ending == Ending.REFUSED ? LedgerRecord.Outcome.REFUSED : LedgerRecord.Outcome.ABANDONED;
+        try {
+            desk.unreviewed(outcome, source, announcedLength, announcedDigest, reason);
+        } catch (EnvironmentException e) {
+            out.println("not recorded in the ledger (" + outcome.id() + ": " + reason + "): " + e.getMessage());
+            out.flush();
+        }
     }
 
     private Verdict refused(Review review, RefusalCode code, String reason) {

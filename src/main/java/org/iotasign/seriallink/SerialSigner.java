@@ -26,6 +26,10 @@ import org.iotasign.crypto.Fingerprints;
  * service signed exactly that digest, and that the signature verifies under the
  * signer's key. Transfer state survives a broken link: {@link #serve} can be called again
  * on a reopened link and the bridge resumes from the last acknowledged chunk.
+ *
+ * <p>A request that never reaches the review (an announcement refused, a transfer
+ * cancelled, abandoned, replaced or cut by {@link #close}) is reported once to
+ * {@link UnreviewedRequests}; a blob that reaches the review is recorded by the service.
  */
 public final class SerialSigner implements AutoCloseable {
     private static final int POLL_MILLIS = 20;
@@ -34,9 +38,12 @@ public final class SerialSigner implements AutoCloseable {
     private final Ed25519PublicKey key;
     private final SignerSettings settings;
     private final SignerListener listener;
+    private final UnreviewedRequests unreviewed;
     private final ExecutorService reviewer;
     private final SecureRandom random = new SecureRandom();
     private Transfer current;
+    /** The payload of the last announcement refused since a transfer started: its retries are not recorded again. */
+    private byte[] lastRefusedAnnouncement;
 
     private enum State { RECEIVING, REVIEWING, DONE }
 
@@ -68,8 +75,10 @@ public final class SerialSigner implements AutoCloseable {
         }
     }
 
-    public SerialSigner(BlobSigningService service, Ed25519PublicKey key, SignerSettings settings, SignerListener listener) {
+    public SerialSigner(BlobSigningService service, UnreviewedRequests unreviewed, Ed25519PublicKey key, SignerSettings settings,
+                        SignerListener listener) {
         this.service = service;
+        this.unreviewed = unreviewed;
         this.key = key;
         this.settings = settings;
         this.listener = listener;
@@ -190,21 +199,23 @@ public final class SerialSigner implements AutoCloseable {
         try {
             a = Messages.Announce.decode(f);
         } catch (Messages.MalformedPayload e) {
-            error(ch, f, ErrorCode.BAD_REQUEST, e.getMessage());
+            refuseAnnouncement(ch, f, 0, null, e.getMessage());
             return;
         }
         if (a.chunkSize() < Protocol.MIN_CHUNK || a.chunkSize() > settings.maxChunk()) {
-            error(ch, f, ErrorCode.BAD_REQUEST, "chunk size " + a.chunkSize() + " outside " + Protocol.MIN_CHUNK + ".." + settings.maxChunk());
+            refuseAnnouncement(ch, f, a.length(), a.digest(), "chunk size " + a.chunkSize() + " outside " + Protocol.MIN_CHUNK
+                    + ".." + settings.maxChunk());
             return;
         }
         if (a.length() < 1) {
-            error(ch, f, ErrorCode.BAD_REQUEST, "an empty blob cannot be signed");
+            refuseAnnouncement(ch, f, a.length(), a.digest(), "an empty blob cannot be signed");
             return;
         }
         if (a.length() > settings.maxBlobBytes()) {
             // Refused before a single byte is allocated or received.
             Verdict.Refused r = new Verdict.Refused(null, RefusalCode.TOO_LARGE, "the announced blob of " + a.length()
                     + " bytes exceeds this signer's maximum of " + settings.maxBlobBytes() + " bytes");
+            recordRefusedAnnouncement(f, a.length(), a.digest(), r.reason());
             listener.verdict(0, r);
             ch.send(new Frame(FrameType.REFUSED, 0, 0, f.seq(), Messages.refused(r)));
             return;
@@ -233,6 +244,7 @@ public final class SerialSigner implements AutoCloseable {
             id = random.nextInt();
         } while (id == 0);
         current = new Transfer(id, f.seq(), a);
+        lastRefusedAnnouncement = null;
         listener.transferStarted(id, a.length(), a.digest(), false, 0);
         ch.send(new Frame(FrameType.READY, 0, id, f.seq(), Messages.u32(0)));
     }
@@ -385,12 +397,30 @@ public final class SerialSigner implements AutoCloseable {
         }
     }
 
-    /** Ends the current (receiving) transfer without a verdict and frees its memory. */
+    /** Ends the current transfer without a verdict and frees its memory. */
     private void end(String reason) {
         Transfer t = current;
         t.buffer = null;
         current = null;
-        listener.transferEnded(t.id, reason + " after " + t.receivedBytes() + " of " + t.announce.length() + " bytes");
+        String why = reason + " after " + t.receivedBytes() + " of " + t.announce.length() + " bytes";
+        listener.transferEnded(t.id, why);
+        if (t.state == State.RECEIVING) {
+            // A blob under review gets its record from the review.
+            unreviewed.record(UnreviewedRequests.Ending.ABANDONED, t.announce.length(), t.announce.digest(), why);
+        }
+    }
+
+    private void refuseAnnouncement(FrameChannel ch, Frame f, long length, byte[] digest, String reason) throws IOException {
+        recordRefusedAnnouncement(f, length, digest, reason);
+        error(ch, f, ErrorCode.BAD_REQUEST, reason);
+    }
+
+    /** Records a refused announcement once: a bridge repeating it (a lost answer, a retry) makes the same request. */
+    private void recordRefusedAnnouncement(Frame f, long length, byte[] digest, String reason) {
+        if (!Arrays.equals(f.payload(), lastRefusedAnnouncement)) {
+            lastRefusedAnnouncement = f.payload().clone();
+            unreviewed.record(UnreviewedRequests.Ending.REFUSED, length, digest, reason);
+        }
     }
 
     private void error(FrameChannel ch, Frame f, ErrorCode code, String text) throws IOException {

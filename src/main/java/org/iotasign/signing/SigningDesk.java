@@ -3,6 +3,7 @@ package org.iotasign.signing;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -147,6 +148,25 @@ public final class SigningDesk {
     /** Records that the operator did not confirm. */
     public Ledger.Appended decline(Review review, String why) {
         return ledger.append(history -> draft(review, LedgerRecord.Outcome.DECLINED, null, review.decision(), List.of(why)));
+    }
+
+    /**
+     * Records a request that ended before its review (a serial announcement refused, a
+     * transfer cancelled or abandoned): what was announced for it and why it ended. The
+     * digest and size are the requester's claims; no version, entries or signature.
+     *
+     * @param outcome         {@link LedgerRecord.Outcome#REFUSED} or {@link LedgerRecord.Outcome#ABANDONED}
+     * @param announcedDigest the announced SHA-256, or null when none could be read
+     */
+    public Ledger.Appended unreviewed(LedgerRecord.Outcome outcome, String source, long announcedSize, byte[] announcedDigest,
+                                      String reason) {
+        if (outcome != LedgerRecord.Outcome.REFUSED && outcome != LedgerRecord.Outcome.ABANDONED) {
+            throw new IllegalArgumentException("a request without a review is refused or abandoned, not " + outcome.id());
+        }
+        String digest = announcedDigest == null ? null : HexFormat.of().formatHex(announcedDigest);
+        return ledger.append(history -> LedgerRecord.draft(outcome, null, digest, announcedSize, List.of(),
+                key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), source, null, List.of(),
+                List.of(reason), List.of(), null));
     }
 
     private void recordFailure(Review review, Ledger.Appended signedRecord, Confirmation confirmation, RuntimeException e) {

@@ -1,5 +1,7 @@
 package org.iotasign.usb;
 
+import org.iotasign.io.JsonText;
+
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -8,9 +10,6 @@ import java.util.Map;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.ledger.LedgerRecord;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
  * {@code signed/<version>.bin.receipt.json}: what was signed, with which key, when, and
@@ -33,7 +32,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 public record Receipt(String version, String file, long size, String digest, String fingerprint, String signature,
                       String key, String publicKey, String tokenSerial, String signedAt, long ledgerSeq, String ledgerHead,
                       String source) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     static Receipt of(String file, byte[] signed, byte[] signature, LedgerRecord record, String source) {
         return new Receipt(record.version(), file, signed.length, record.digest(),
@@ -56,26 +54,36 @@ public record Receipt(String version, String file, long size, String digest, Str
         m.put("ledgerSeq", ledgerSeq);
         m.put("ledgerHead", ledgerHead);
         m.put("source", source);
-        try {
-            return (JSON.writeValueAsString(m) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return (JsonText.pretty(m) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** @throws IOException when the text is not a complete receipt */
     static Receipt parse(byte[] json) throws IOException {
-        JsonNode n = JSON.readTree(json);
+        Object parsed = JsonText.parse(new String(json, java.nio.charset.StandardCharsets.UTF_8));
+        if (!(parsed instanceof Map<?, ?> n)) {
+            throw new IOException("the receipt is not a JSON object");
+        }
         String[] names = {"version", "file", "size", "digest", "fingerprint", "signature", "key", "publicKey", "tokenSerial",
                 "signedAt", "ledgerSeq", "ledgerHead", "source"};
         for (String name : names) {
-            if (n == null || !n.hasNonNull(name)) {
+            if (n.get(name) == null) {
                 throw new IOException("the receipt has no \"" + name + "\"");
             }
         }
-        return new Receipt(n.get("version").asText(), n.get("file").asText(), n.get("size").asLong(), n.get("digest").asText(),
-                n.get("fingerprint").asText(), n.get("signature").asText(), n.get("key").asText(), n.get("publicKey").asText(),
-                n.get("tokenSerial").asText(), n.get("signedAt").asText(), n.get("ledgerSeq").asLong(), n.get("ledgerHead").asText(),
-                n.get("source").asText());
+        try {
+            return new Receipt(str(n, "version"), str(n, "file"), num(n, "size"), str(n, "digest"), str(n, "fingerprint"),
+                    str(n, "signature"), str(n, "key"), str(n, "publicKey"), str(n, "tokenSerial"), str(n, "signedAt"),
+                    num(n, "ledgerSeq"), str(n, "ledgerHead"), str(n, "source"));
+        } catch (ClassCastException e) {
+            throw new IOException("the receipt has a member of the wrong type");
+        }
+    }
+
+    private static String str(Map<?, ?> n, String name) {
+        return n.get(name).toString();
+    }
+
+    private static long num(Map<?, ?> n, String name) {
+        return ((Number) n.get(name)).longValue();
     }
 }

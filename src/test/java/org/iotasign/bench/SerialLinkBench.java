@@ -14,6 +14,7 @@ import org.iotasign.seriallink.SerialBridge;
 import org.iotasign.seriallink.SerialSigner;
 import org.iotasign.seriallink.SignerListener;
 import org.iotasign.seriallink.SignerSettings;
+import org.iotasign.seriallink.UnreviewedRequests;
 import org.iotasign.seriallink.Verdict;
 
 /**
@@ -60,7 +61,7 @@ public final class SerialLinkBench {
         SerialSigner signer = new SerialSigner((b, d) -> {
             byte[] digest = sha256(b);
             return new Verdict.Signed(digest, key.sign(digest));
-        }, key.publicKey(), SignerSettings.defaults().withMaxBlobBytes(Math.max(blob.length, 1)), SignerListener.NONE);
+        }, UnreviewedRequests.NONE, key.publicKey(), SignerSettings.defaults().withMaxBlobBytes(Math.max(blob.length, 1)), SignerListener.NONE);
         boolean[] stop = {false};
         Thread serving = new Thread(() -> {
             try {

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.iotasign.IotasignException;
@@ -34,7 +35,7 @@ class FaultyTransfersTest {
             .withTimers(Duration.ofMillis(25), Duration.ofMillis(20), Duration.ofMillis(150), Duration.ofSeconds(4));
 
     record LaneResult(int completed, List<String> failures, long wrongSignatures, long retransmits, long faults,
-                      List<String> unterminated, long maxHeld, long framesSeen) {
+                      List<String> unterminated, long maxHeld, long framesSeen, int abandoned) {
     }
 
     @Test
@@ -63,6 +64,9 @@ class FaultyTransfersTest {
             failures.addAll(r.failures());
             unterminated.addAll(r.unterminated());
             assertTrue(r.maxHeld() <= MAX_BLOB, "signer memory within its limit: " + r.maxHeld());
+            // A resumed transfer is one request: only a submission that failed may leave an abandoned transfer behind.
+            assertTrue(r.abandoned() <= r.failures().size(), r.abandoned() + " abandoned records for " + r.failures().size()
+                    + " failed submissions");
         }
         pool.shutdown();
         System.out.printf("faulty transfers: %d completed, %d failed, %d faults injected in %d frames, %d chunks resent%n",
@@ -88,7 +92,13 @@ class FaultyTransfersTest {
         long wrong = 0;
         long retransmits = 0;
         List<String> failures = new ArrayList<>();
-        SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), key,
+        AtomicInteger abandoned = new AtomicInteger();
+        UnreviewedRequests recorder = (ending, length, digest, reason) -> {
+            if (ending == UnreviewedRequests.Ending.ABANDONED) {
+                abandoned.incrementAndGet();
+            }
+        };
+        SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), recorder, key,
                 SignerSettings.defaults().withMaxBlobBytes(MAX_BLOB).withAbandonAfter(Duration.ofSeconds(2)), ev);
         ev.signer = signer;
         try (Switchboard sb = new Switchboard(signer, InMemoryLink.LineModel.INSTANT,
@@ -133,7 +143,7 @@ class FaultyTransfersTest {
         }
         long faults = all.stream().mapToLong(f -> f.faultsInjected).sum();
         long frames = all.stream().mapToLong(f -> f.framesSeen).sum();
-        return new LaneResult(completed, failures, wrong, retransmits, faults, ev.unterminated(), ev.maxHeld, frames);
+        return new LaneResult(completed, failures, wrong, retransmits, faults, ev.unterminated(), ev.maxHeld, frames, abandoned.get());
     }
 
     private static Link add(List<FaultyLink> all, AtomicReference<FaultyLink> ref, FaultyLink f) {
@@ -148,7 +158,7 @@ class FaultyTransfersTest {
     @Timeout(60)
     void aCableCutForGoodEndsWithAClearErrorOnBothSides() throws Exception {
         SignerEvents ev = new SignerEvents();
-        SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), TestSigning.KEY.publicKey(),
+        SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), UnreviewedRequests.NONE, TestSigning.KEY.publicKey(),
                 SignerSettings.defaults().withMaxBlobBytes(MAX_BLOB).withAbandonAfter(Duration.ofMillis(300)), ev);
         AtomicReference<FaultyLink> signerEnd = new AtomicReference<>();
         BridgeSettings quickGiveUp = SETTINGS.withTimers(Duration.ofMillis(25), Duration.ofMillis(20), Duration.ofMillis(100),

@@ -35,7 +35,7 @@ class MaliciousBridgeTest {
     void start() {
         naive = new TestSigning.NaiveService();
         ev = new SignerEvents();
-        signer = new SerialSigner(naive, TestSigning.KEY.publicKey(),
+        signer = new SerialSigner(naive, UnreviewedRequests.NONE, TestSigning.KEY.publicKey(),
                 SignerSettings.defaults().withMaxBlobBytes(4096).withAbandonAfter(Duration.ofMillis(300)), ev);
         ev.signer = signer;
         sb = new Switchboard(signer);
@@ -201,7 +201,7 @@ class MaliciousBridgeTest {
             byte[] other = TestSigning.sha256(new byte[] {1});
             return new Verdict.Signed(other, TestSigning.KEY.sign(other));
         };
-        signer = new SerialSigner(buggy, TestSigning.KEY.publicKey(), SignerSettings.defaults(), SignerListener.NONE);
+        signer = new SerialSigner(buggy, UnreviewedRequests.NONE, TestSigning.KEY.publicKey(), SignerSettings.defaults(), SignerListener.NONE);
         sb = new Switchboard(signer);
         ch = new FrameChannel(sb.open());
         byte[] a = blob(100, 10);

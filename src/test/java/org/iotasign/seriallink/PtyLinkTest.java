@@ -18,7 +18,7 @@ class PtyLinkTest {
     @Test
     void blobCrossesRealPseudoTerminalsAndComesBackSigned() throws Exception {
         try (PtyPair pty = new PtyPair(dir);
-             SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), TestSigning.KEY.publicKey(),
+             SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), UnreviewedRequests.NONE, TestSigning.KEY.publicKey(),
                      SignerSettings.defaults(), SignerListener.NONE)) {
             SerialPortLink signerLink = SerialPortLink.open(pty.a.toString(), 921600);
             Thread serving = new Thread(() -> {

@@ -31,7 +31,7 @@ class SerialLinkTest {
     }
 
     private static SerialSigner signer(BlobSigningService service, SignerListener l) {
-        return new SerialSigner(service, TestSigning.KEY.publicKey(), SignerSettings.defaults().withMaxBlobBytes(64 * 1024), l);
+        return new SerialSigner(service, UnreviewedRequests.NONE, TestSigning.KEY.publicKey(), SignerSettings.defaults().withMaxBlobBytes(64 * 1024), l);
     }
 
     @Test
@@ -82,7 +82,7 @@ class SerialLinkTest {
     @Test
     void tooLargeBlobIsRefusedBeforeAnyMemoryIsTaken() throws Exception {
         SignerEvents ev = new SignerEvents();
-        try (SerialSigner s = new SerialSigner(new TestSigning.CarefulService(), TestSigning.KEY.publicKey(),
+        try (SerialSigner s = new SerialSigner(new TestSigning.CarefulService(), UnreviewedRequests.NONE, TestSigning.KEY.publicKey(),
                 SignerSettings.defaults().withMaxBlobBytes(1000), ev); Switchboard sb = new Switchboard(s)) {
             RejectedException e = assertThrows(RejectedException.class,
                     () -> new SerialBridge(sb::open, FAST, BridgeListener.NONE, null).submit(blob(1001, 3)));

@@ -10,7 +10,7 @@ public final class SignerOnPort implements AutoCloseable {
     private volatile boolean stop;
 
     public SignerOnPort(String port, int baud, BlobSigningService service, org.iotasign.crypto.Ed25519PublicKey key) {
-        this.signer = new SerialSigner(service, key, SignerSettings.defaults(), SignerListener.NONE);
+        this.signer = new SerialSigner(service, UnreviewedRequests.NONE, key, SignerSettings.defaults(), SignerListener.NONE);
         this.link = SerialPortLink.open(port, baud);
         this.thread = new Thread(() -> {
             try {
