@@ -69,7 +69,7 @@ final class Processes {
         }
         try (var walk = Files.walk(root)) {
             for (Path p : walk.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(p);
+                Files.deleteIfExists(p); // a server that just stopped may remove its own files
             }
         }
     }

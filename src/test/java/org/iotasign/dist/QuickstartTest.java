@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +23,9 @@ import org.junit.jupiter.api.Timeout;
  * Runs the documented steps: every fenced block marked {@code sh test} in
  * docs/offline-install.md (the laptop's side) and then docs/quickstart.md, in order, as
  * one bash script in an empty folder holding only the built bundle, on a fresh SoftHSM2
- * token. A block marked {@code sh test-background} is a server: started in the
- * background, waited for until its port answers, stopped at the end. The changes made to
+ * token. A block marked {@code sh test-background} is a server (the update server, the
+ * virtual ESP8266): started in the background, waited for until its port answers or its
+ * pseudo-terminal exists, stopped at the end. The changes made to
  * the documented commands are the ones the docs announce: PINs come from
  * IOTASIGN_SO_PIN/IOTASIGN_PIN instead of the terminal, selftest gets --allow-network
  * because this machine is online, and the server listens on 127.0.0.1 and a free port
@@ -89,15 +92,21 @@ class QuickstartTest {
             steps.addAll(found);
         }
         int port = freePort();
+        int background = 0;
         StringBuilder script = new StringBuilder("set -euxo pipefail\nservers=()\n"
-                + "trap 'for p in \"${servers[@]}\"; do kill \"$p\" 2>/dev/null || true; done' EXIT\n");
+                + "trap 'for p in \"${servers[@]}\"; do kill \"$p\" 2>/dev/null || true; done; wait' EXIT\n");
         for (Step step : steps) {
             String command = adapt(step.command(), port);
             if (step.background()) {
-                // Started in the background; the next step waits (at most 30 s) until the port answers.
-                script.append(command).append(" > server.log 2>&1 &\nservers+=($!)\n")
-                        .append("for i in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/").append(port)
-                        .append(") 2>/dev/null && break; kill -0 $! || { cat server.log; exit 1; }; sleep 0.1; done\n");
+                // Started in the background; the next step waits (at most 30 s) until it is ready:
+                // its pseudo-terminal exists (devsim --pty) or its port answers (serve).
+                Matcher pty = Pattern.compile("--pty (\\S+)").matcher(command);
+                String ready = pty.find() ? "[ -e " + pty.group(1) + " ]"
+                        : "(exec 3<>/dev/tcp/127.0.0.1/" + port + ") 2>/dev/null";
+                script.append(command).append(" > background-").append(background).append(".log 2>&1 &\nservers+=($!)\n")
+                        .append("for i in $(seq 300); do ").append(ready).append(" && break; kill -0 $! || { cat background-")
+                        .append(background).append(".log; exit 1; }; sleep 0.1; done\n");
+                background++;
             } else {
                 script.append(command).append('\n');
             }
@@ -118,6 +127,7 @@ class QuickstartTest {
         assertTrue(r.out().contains("device: Updater: signature verified"), r.toString());
         assertTrue(r.out().contains("changed  MINOR: (none) -> 02_09_01"), r.toString());
         assertTrue(r.out().contains("verdict: OK: a device of class MINOR on 02_08_04 would install 02_09_01"), r.toString());
+        assertTrue(r.out().contains("Firmware version 02_09_01\nPASS: every expected line appeared in order"), r.toString());
         Processes.deleteTree(work);
     }
 
