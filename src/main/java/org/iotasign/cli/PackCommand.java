@@ -20,13 +20,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "pack", mixinStandardHelpOptions = true,
+@Command(name = "pack",
         description = {"Pack a firmware image and web files into an unsigned release blob.",
                 "The output is exactly the bytes whose SHA-256 gets signed; the same inputs always give the same bytes.",
                 "Needs no token: run it on the build machine and carry the .unsigned file to the signer."})
 final class PackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    // Not mixinStandardHelpOptions: its --version would clash with the release --version option.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--version", required = true, paramLabel = "VERSION",
             description = "Release version: exactly 8 printable characters, by convention NN_NN_NN (e.g. 02_08_05).")

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify",
         description = {"Give the device's verdict on a signed release blob, computed the device's way and in its order:",
                 "header, entry walk, trailing 64-byte signature, signature, iotawatt.bin present. Prints the device's own",
                 "log line and a plain explanation. Also fails blobs the device would accept but that are unsafe.",
@@ -28,6 +28,10 @@ import picocli.CommandLine.Model.CommandSpec;
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
+
+    // Not mixinStandardHelpOptions: its --version would clash with the release --version option.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--pubkey", required = true, paramLabel = "KEY",
             description = "The public key compiled into the devices' firmware: 64 hex digits, or a file in hex, PEM, C-array or raw form.")

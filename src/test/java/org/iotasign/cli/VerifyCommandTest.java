@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.KeyFormats;
@@ -121,6 +122,30 @@ class VerifyCommandTest {
         Cli.Result r = Cli.run("inspect", junk.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("not a valid"), r.err());
+    }
+
+    @Test
+    void everyCommandAndSubcommandAnswersHelp() {
+        List<String> failed = new java.util.ArrayList<>();
+        collectHelpFailures(Main.commandLine(), new java.util.ArrayList<>(), failed);
+        assertTrue(failed.isEmpty(), "--help failed for " + failed);
+    }
+
+    private static void collectHelpFailures(picocli.CommandLine cl, List<String> path, List<String> failed) {
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) {
+                continue;
+            }
+            List<String> args = new java.util.ArrayList<>(path);
+            args.add(e.getKey());
+            List<String> withHelp = new java.util.ArrayList<>(args);
+            withHelp.add("--help");
+            Cli.Result r = Cli.run(withHelp.toArray(String[]::new));
+            if (r.exit() != 0 || !r.out().startsWith("Usage: iotasign " + String.join(" ", args))) {
+                failed.add(String.join(" ", args) + " (exit " + r.exit() + ")");
+            }
+            collectHelpFailures(e.getValue(), args, failed);
+        }
     }
 
     @Test
