@@ -12,6 +12,12 @@ export SOFTHSM2_CONF
 
 # Short-lived CLI runs: quick start matters more than peak speed.
 IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+# Long-running commands (the update server, the serial signer, the virtual ESP8266): the
+# full JIT pays for itself after start-up. The launchers source this file with their own
+# arguments, so $1 is the command.
+case "${1:-}" in
+    serve|serial-signer|devsim) IOTASIGN_JVM_FLAGS="-XX:+UseSerialGC -Xshare:auto" ;;
+esac
 
 IOTASIGN_MIN_JAVA=17
 

@@ -22,7 +22,7 @@ import org.iotasign.cli.Main;
  * drained and counted; its heap is read with jcmd after a forced GC.
  */
 final class ServeProcess implements AutoCloseable {
-    static final List<String> LAUNCHER_OPTS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto");
+    static final List<String> LAUNCHER_OPTS = List.of("-XX:+UseSerialGC", "-Xshare:auto"); // as src/dist/lib/iotasign-env.sh starts serve
     private static final Pattern URL = Pattern.compile("serving .* at http://127\\.0\\.0\\.1:(\\d+)/ ");
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
 
