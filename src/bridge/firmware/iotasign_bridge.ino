@@ -170,7 +170,7 @@ void handle(WiFiClient& c) {
     return;
   }
   ClientSource source(c);
-  slink::Result r = bridge.submit(source, (uint32_t)length, digest, 0);
+  const slink::Result& r = bridge.submit(source, (uint32_t)length, digest, 0);
   if (r.outcome == slink::OUTCOME_SIGNED) {
     char digestHex[65];
     char keyHex[65];

@@ -42,7 +42,7 @@ void Bridge::status(const char* text) {
   }
 }
 
-Result Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer) {
+const Result& Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer) {
   memset(&result_, 0, sizeof(result_));
   observer_ = observer;
   length_ = length;

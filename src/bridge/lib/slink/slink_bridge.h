@@ -75,8 +75,9 @@ class Bridge {
   // windowBuffer must hold settings.window * settings.chunk bytes.
   Bridge(Port& port, uint8_t* windowBuffer, const Settings& settings);
   // Sends length bytes from source, announced with their SHA-256. The signature (if any)
-  // is not checked here: the uploader verifies it against the signer key.
-  Result submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer);
+  // is not checked here: the uploader verifies it against the signer key. The result lives
+  // in the Bridge until the next submit (no 300-byte copy on the ESP8266's small stack).
+  const Result& submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer);
 
  private:
   enum Phase { PH_HELLO, PH_ANNOUNCE, PH_SEND, PH_VERDICT, PH_DONE };
