@@ -23,6 +23,8 @@
 #ifndef BRIDGE_BAUD
 #define BRIDGE_BAUD 921600
 #endif
+static_assert(sizeof(BRIDGE_WIFI_SSID) <= 33, "BRIDGE_WIFI_SSID: a WiFi SSID has at most 32 characters");
+static_assert(sizeof(BRIDGE_WIFI_PASSWORD) <= 65, "BRIDGE_WIFI_PASSWORD: a WPA passphrase has at most 64 characters");
 
 namespace {
 
