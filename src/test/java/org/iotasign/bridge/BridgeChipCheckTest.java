@@ -163,6 +163,15 @@ class BridgeChipCheckTest {
     }
 
     @Test
+    void aMissingPicolibcIsAnEnvironmentError() throws Exception {
+        Path missing = dir.resolve("no-picolibc.specs");
+        Run r = check(dir.resolve("out"), Map.of("PICOLIBC_SPECS", missing.toString()));
+        assertEquals(3, r.code(), r.stderr());
+        assertEquals(List.of("bridge-chip-check: " + missing + " not found (apt-get install picolibc-xtensa-lx106-elf)"),
+                r.stderr().strip().lines().toList());
+    }
+
+    @Test
     void aBudgetThatIsNotANumberIsAUsageError() throws Exception {
         Run r = check(dir.resolve("out"), Map.of("BRIDGE_RAM_BUDGET", "12k"));
         assertEquals(2, r.code(), r.stderr());
