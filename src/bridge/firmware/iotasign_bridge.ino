@@ -12,6 +12,10 @@
 //
 // All protocol code is in lib/slink (plain C++, also built and tested on the host); this
 // file only glues it to the UART, the WiFi server and the HTTP request.
+//
+// Every string literal stays in flash (PSTR, read with the *_P functions and printf_P,
+// which since core 2.5.0 also accept flash strings for %s): the ESP8266 would otherwise
+// copy each one into RAM at boot. scripts/bridge-chip-check fails if one is not.
 #include <ESP8266WiFi.h>
 
 #include "slink_bridge.h"
@@ -19,13 +23,13 @@
 #ifndef BRIDGE_BAUD
 #define BRIDGE_BAUD 921600
 #endif
+static_assert(sizeof(BRIDGE_WIFI_SSID) <= 33, "BRIDGE_WIFI_SSID: a WiFi SSID has at most 32 characters");
+static_assert(sizeof(BRIDGE_WIFI_PASSWORD) <= 65, "BRIDGE_WIFI_PASSWORD: a WPA passphrase has at most 64 characters");
 
 namespace {
 
-const uint8_t kWindow = 4;
-const uint16_t kChunk = 1024;
 const uint32_t kClientTimeoutMs = 20000;
-uint8_t windowBuffer[kWindow * kChunk];
+uint8_t windowBuffer[slink::kDefaultWindow * slink::kDefaultChunk];
 WiFiServer server(80);
 
 class UartPort : public slink::Port {
@@ -79,17 +83,10 @@ class ClientSource : public slink::Source {
   WiFiClient& client_;
 };
 
-slink::Settings bridgeSettings() {
-  slink::Settings s;
-  s.window = kWindow;
-  s.chunk = kChunk;
-  return s;
-}
-
-// Global, not on the stack: the bridge holds about 3.5 KiB of frame buffers and the
+// Global, not on the stack: the bridge holds about 3.8 KiB of frame buffers and the
 // ESP8266's stack is 4 KiB.
 UartPort uartPort;
-slink::Bridge bridge(uartPort, windowBuffer, bridgeSettings());
+slink::Bridge bridge(uartPort, windowBuffer, slink::Settings());
 
 bool readLine(WiFiClient& c, char* line, size_t size) {
   size_t n = 0;
@@ -132,18 +129,20 @@ bool parseHex(const char* hex, uint8_t* out, size_t n) {
   return hex[2 * n] == 0;
 }
 
+char hexDigit(uint8_t d) { return (char)(d < 10 ? '0' + d : 'a' + d - 10); }
+
 void toHex(const uint8_t* b, size_t n, char* out) {
-  static const char digits[] = "0123456789abcdef";
   for (size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[b[i] >> 4];
-    out[2 * i + 1] = digits[b[i] & 15];
+    out[2 * i] = hexDigit(b[i] >> 4);
+    out[2 * i + 1] = hexDigit(b[i] & 15);
   }
   out[2 * n] = 0;
 }
 
-void respond(WiFiClient& c, int code, const char* reason, const char* text) {
-  c.printf("HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: %u\r\n\r\n%s\n",
-           code, reason, (unsigned)strlen(text) + 1, text);
+// status is a PSTR; text a PSTR or a RAM string (the *_P functions read both).
+void respond(WiFiClient& c, PGM_P status, PGM_P text) {
+  c.printf_P(PSTR("HTTP/1.1 %s\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: %u\r\n\r\n%s\n"),
+             status, (unsigned)strlen_P(text) + 1, text);
 }
 
 void handle(WiFiClient& c) {
@@ -151,43 +150,44 @@ void handle(WiFiClient& c) {
   if (!readLine(c, line, sizeof(line))) {
     return;
   }
-  bool isSign = strncmp(line, "POST /sign ", 11) == 0;
+  bool isSign = strncmp_P(line, PSTR("POST /sign "), 11) == 0;
   long length = -1;
   bool haveDigest = false;
   uint8_t digest[32];
   while (readLine(c, line, sizeof(line)) && line[0] != 0) {
-    if (strncasecmp(line, "Content-Length:", 15) == 0) {
+    if (strncasecmp_P(line, PSTR("Content-Length:"), 15) == 0) {
       length = atol(line + 15);
-    } else if (strncasecmp(line, "X-Blob-SHA256:", 14) == 0) {
+    } else if (strncasecmp_P(line, PSTR("X-Blob-SHA256:"), 14) == 0) {
       const char* v = line + 14;
       while (*v == ' ') v++;
       haveDigest = parseHex(v, digest, 32);
     }
   }
   if (!isSign) {
-    respond(c, 404, "Not Found", "POST the unsigned blob to /sign with an X-Blob-SHA256 header");
+    respond(c, PSTR("404 Not Found"), PSTR("POST the unsigned blob to /sign with an X-Blob-SHA256 header"));
     return;
   }
   if (length <= 0 || !haveDigest) {
-    respond(c, 400, "Bad Request", "need Content-Length and X-Blob-SHA256 (64 hex digits)");
+    respond(c, PSTR("400 Bad Request"), PSTR("need Content-Length and X-Blob-SHA256 (64 hex digits)"));
     return;
   }
   ClientSource source(c);
-  slink::Result r = bridge.submit(source, (uint32_t)length, digest, 0);
+  const slink::Result& r = bridge.submit(source, (uint32_t)length, digest, 0);
   if (r.outcome == slink::OUTCOME_SIGNED) {
     char digestHex[65];
     char keyHex[65];
     toHex(r.digest, 32, digestHex);
     toHex(r.signerKey, 32, keyHex);
-    c.printf("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-Digest: %s\r\nX-Signer-Key: %s\r\n"
-             "Connection: close\r\nContent-Length: 64\r\n\r\n", digestHex, keyHex);
+    c.printf_P(PSTR("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nX-Digest: %s\r\nX-Signer-Key: %s\r\n"
+                    "Connection: close\r\nContent-Length: 64\r\n\r\n"),
+               digestHex, keyHex);
     c.write(r.signature, 64);
   } else if (r.outcome == slink::OUTCOME_REFUSED) {
     char text[240];
-    snprintf(text, sizeof(text), "refused (code %u): %s", r.refusalCode, r.message);
-    respond(c, 422, "Unprocessable Entity", text);
+    snprintf_P(text, sizeof(text), PSTR("refused (code %u): %s"), r.refusalCode, r.message);
+    respond(c, PSTR("422 Unprocessable Entity"), text);
   } else {
-    respond(c, 503, "Service Unavailable", r.message);
+    respond(c, PSTR("503 Service Unavailable"), r.message);
   }
 }
 
@@ -200,7 +200,14 @@ void setup() {
   // reach the signer, and the USB programming pins stay free.
   Serial.swap();
   WiFi.mode(WIFI_STA);
-  WiFi.begin(BRIDGE_WIFI_SSID, BRIDGE_WIFI_PASSWORD);
+  // The credentials live in flash; WiFi.begin reads RAM strings. SSID <= 32, passphrase <= 64.
+  char ssid[33];
+  char password[65];
+  strncpy_P(ssid, PSTR(BRIDGE_WIFI_SSID), sizeof(ssid) - 1);
+  ssid[sizeof(ssid) - 1] = 0;
+  strncpy_P(password, PSTR(BRIDGE_WIFI_PASSWORD), sizeof(password) - 1);
+  password[sizeof(password) - 1] = 0;
+  WiFi.begin(ssid, password);
   server.begin();
 }
 

@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
   FileSource source(f);
   StderrObserver observer;
   slink::Bridge bridge(port, window, settings);
-  slink::Result r = bridge.submit(source, (uint32_t)st.st_size, digest, &observer);
+  const slink::Result& r = bridge.submit(source, (uint32_t)st.st_size, digest, &observer);
   close(fd);
   fclose(f);
   switch (r.outcome) {

@@ -1,6 +1,5 @@
 #include "slink_bridge.h"
 
-#include <stdio.h>
 #include <string.h>
 
 namespace slink {
@@ -22,26 +21,28 @@ bool Bridge::elapsed(uint32_t since, uint32_t ms) const {
 void Bridge::send(uint8_t type, uint8_t flags, uint32_t transfer, uint32_t seq, const uint8_t* payload, uint16_t len) {
   size_t n = encodeFrame(type, flags, transfer, seq, payload, len, wire_);
   if (!port_.write(wire_, n)) {
-    fail("the serial port failed while sending");
+    fail(SLINK_TEXT("the serial port failed while sending"));
   }
 }
 
-void Bridge::fail(const char* msg) {
+void Bridge::fail(const char* text) {
   if (phase_ == PH_DONE) {
     return;
   }
   result_.outcome = OUTCOME_FAILED;
-  snprintf(result_.message, sizeof(result_.message), "%s", msg);
+  copyText(result_.message, sizeof(result_.message), text);
   phase_ = PH_DONE;
 }
 
-void Bridge::status(const char* msg) {
+void Bridge::status(const char* text) {
   if (observer_) {
-    observer_->status(msg);
+    char line[80];  // the observer gets RAM text, whatever the target
+    copyText(line, sizeof(line), text);
+    observer_->status(line);
   }
 }
 
-Result Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer) {
+const Result& Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer) {
   memset(&result_, 0, sizeof(result_));
   observer_ = observer;
   length_ = length;
@@ -58,7 +59,7 @@ Result Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32],
   reviewSaid_ = false;
   lastHeard_ = lastProgress_ = nextRequestAt_ = verdictSince_ = port_.millis();
   if (length == 0 || settings_.chunk < 16 || settings_.chunk > kMaxPayload || settings_.window < 1) {
-    fail("nothing to send, or bad bridge settings");
+    fail(SLINK_TEXT("nothing to send, or bad bridge settings"));
     return result_;
   }
 
@@ -68,11 +69,11 @@ Result Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32],
       if (transfer_ != 0) {
         send(CANCEL, 0, transfer_, ++seq_, 0, 0);
       }
-      fail("the signer did not answer: check the cable, the baud rate and that iotasign serial-signer runs");
+      fail(SLINK_TEXT("the signer did not answer: check the cable, the baud rate and that iotasign serial-signer runs"));
       break;
     }
     if (phase_ != PH_HELLO && elapsed(lastHeard_, settings_.reconnectMs)) {
-      status("the signer is silent; handshaking again to resume");
+      status(SLINK_TEXT("the signer is silent; handshaking again to resume"));
       phase_ = PH_HELLO;
       nextRequestAt_ = now;
     }
@@ -105,7 +106,7 @@ Result Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32],
           nextRequestAt_ = now + settings_.queryMs;
         }
         if (elapsed(verdictSince_, settings_.verdictTimeoutMs)) {
-          fail("no verdict from the signer in time: ask the signing operator, then upload again");
+          fail(SLINK_TEXT("no verdict from the signer in time: ask the signing operator, then upload again"));
         }
         break;
       case PH_DONE:
@@ -116,7 +117,7 @@ Result Bridge::submit(Source& source, uint32_t length, const uint8_t sha256[32],
     }
     int n = port_.read(rx_, sizeof(rx_), 5);
     if (n < 0) {
-      fail("the serial port failed while receiving");
+      fail(SLINK_TEXT("the serial port failed while receiving"));
       break;
     }
     for (int i = 0; i < n && phase_ != PH_DONE; i++) {
@@ -139,7 +140,7 @@ bool Bridge::sendWindow(Source& source) {
     uint32_t off = read_ * (uint32_t)chunk_;
     uint16_t len = (uint16_t)(length_ - off < chunk_ ? length_ - off : chunk_);
     if (!source.read(window_ + (size_t)(read_ % win_) * chunk_, len)) {
-      fail("the upload ended before the announced length");
+      fail(SLINK_TEXT("the upload ended before the announced length"));
       return false;
     }
     read_++;
@@ -156,7 +157,7 @@ bool Bridge::sendWindow(Source& source) {
         if (transfer_ != 0) {
           send(CANCEL, 0, transfer_, ++seq_, 0, 0);
         }
-        fail("the upload ended before the announced length");
+        fail(SLINK_TEXT("the upload ended before the announced length"));
         return false;
       }
       read_++;
@@ -192,19 +193,19 @@ void Bridge::onFrame(const Frame& f) {
         return;
       }
       if (p[0] != kVersion) {
-        fail("the signer speaks another protocol version: update the bridge or the signer");
+        fail(SLINK_TEXT("the signer speaks another protocol version: update the bridge or the signer"));
         return;
       }
       if (p[1] == 0 || getU16(p + 2) < 16 || getU16(p + 2) > kMaxPayload) {
-        fail("the signer announced an impossible window or chunk size");
+        fail(SLINK_TEXT("the signer announced an impossible window or chunk size"));
         return;
       }
       if (haveKey_ && memcmp(result_.signerKey, p + 8, 32) != 0) {
-        fail("the signer's key changed during the upload");
+        fail(SLINK_TEXT("the signer's key changed during the upload"));
         return;
       }
       if (getU32(p + 4) < length_) {
-        fail("the blob is larger than the signer accepts");
+        fail(SLINK_TEXT("the blob is larger than the signer accepts"));
         return;
       }
       memcpy(result_.signerKey, p + 8, 32);
@@ -214,7 +215,7 @@ void Bridge::onFrame(const Frame& f) {
         win_ = settings_.window < p[1] ? settings_.window : p[1];
         total_ = (length_ + chunk_ - 1) / chunk_;
         haveKey_ = true;
-        status("connected to the signer");
+        status(SLINK_TEXT("connected to the signer"));
       }
       phase_ = PH_ANNOUNCE;
       nextRequestAt_ = port_.millis();
@@ -228,11 +229,11 @@ void Bridge::onFrame(const Frame& f) {
       // Chunks still in the window buffer: [read_ - window, read_). Earlier ones are gone.
       uint32_t oldest = read_ > win_ ? read_ - win_ : 0;
       if (next > total_ || next < oldest) {
-        fail("the signer lost the partial transfer and the bridge no longer holds those bytes: upload again");
+        fail(SLINK_TEXT("the signer lost the partial transfer and the bridge no longer holds those bytes: upload again"));
         return;
       }
       if (transfer_ != 0) {
-        status("resuming");
+        status(SLINK_TEXT("resuming"));
       }
       transfer_ = f.transfer;
       base_ = next_ = next;
@@ -274,7 +275,7 @@ void Bridge::onFrame(const Frame& f) {
       if (p[0] == kStageReceiving && next < total_) {
         uint32_t oldest = read_ > win_ ? read_ - win_ : 0;
         if (next < oldest) {
-          fail("the signer is missing bytes the bridge no longer holds: upload again");
+          fail(SLINK_TEXT("the signer is missing bytes the bridge no longer holds: upload again"));
           return;
         }
         base_ = next_ = next;
@@ -282,7 +283,7 @@ void Bridge::onFrame(const Frame& f) {
         phase_ = PH_SEND;
       } else if (p[0] == kStageReviewing && !reviewSaid_) {
         reviewSaid_ = true;
-        status("blob received by the signer; waiting for its review");
+        status(SLINK_TEXT("blob received by the signer; waiting for its review"));
       }
       return;
     }
@@ -291,7 +292,7 @@ void Bridge::onFrame(const Frame& f) {
         return;
       }
       if (memcmp(p, digest_, 32) != 0) {
-        fail("the signer signed a different digest: signature discarded");
+        fail(SLINK_TEXT("the signer signed a different digest: signature discarded"));
         return;
       }
       memcpy(result_.digest, p, 32);
@@ -327,17 +328,16 @@ void Bridge::onFrame(const Frame& f) {
           nextRequestAt_ = port_.millis();
         }
       } else if (code == 4) {  // BUSY: keep asking
-        status("the signer is busy reviewing another blob");
+        status(SLINK_TEXT("the signer is busy reviewing another blob"));
       } else {
-        char msg[sizeof(result_.message)];
+        fail(SLINK_TEXT("signer error: "));
+        size_t used = strlen(result_.message);
         size_t n = (size_t)f.length - 1;
-        if (n > sizeof(msg) - 20) {
-          n = sizeof(msg) - 20;
+        if (n > sizeof(result_.message) - 1 - used) {
+          n = sizeof(result_.message) - 1 - used;
         }
-        memcpy(msg, "signer error: ", 14);
-        memcpy(msg + 14, p + 1, n);
-        msg[14 + n] = 0;
-        fail(msg);
+        memcpy(result_.message + used, p + 1, n);
+        result_.message[used + n] = 0;
       }
       return;
     }

@@ -2,7 +2,8 @@
 // the signer and returns its verdict. Plain C++11 without Arduino calls.
 //
 // Memory: the caller provides the window buffer (window x chunk bytes: the only copy of
-// blob data the bridge keeps, for retransmission); the rest is about 5 KiB of frames.
+// blob data the bridge keeps, for retransmission); the Bridge itself is about 3.8 KiB,
+// mostly frame buffers (scripts/bridge-chip-check measures it on the ESP8266).
 #ifndef SLINK_BRIDGE_H
 #define SLINK_BRIDGE_H
 
@@ -39,6 +40,11 @@ class Observer {
   virtual void status(const char* line) { (void)line; }
 };
 
+// The default window and chunk, as constants so that a sketch can size its window
+// buffer (kDefaultWindow * kDefaultChunk bytes) at compile time.
+const uint8_t kDefaultWindow = 4;
+const uint16_t kDefaultChunk = 1024;
+
 struct Settings {
   uint8_t window;
   uint16_t chunk;
@@ -49,7 +55,7 @@ struct Settings {
   uint32_t giveUpMs;
   uint32_t verdictTimeoutMs;
   Settings()
-      : window(4), chunk(1024), retransmitMs(500), requestMs(300), queryMs(500), reconnectMs(3000),
+      : window(kDefaultWindow), chunk(kDefaultChunk), retransmitMs(500), requestMs(300), queryMs(500), reconnectMs(3000),
         giveUpMs(30000), verdictTimeoutMs(900000) {}
 };
 
@@ -69,16 +75,18 @@ class Bridge {
   // windowBuffer must hold settings.window * settings.chunk bytes.
   Bridge(Port& port, uint8_t* windowBuffer, const Settings& settings);
   // Sends length bytes from source, announced with their SHA-256. The signature (if any)
-  // is not checked here: the uploader verifies it against the signer key.
-  Result submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer);
+  // is not checked here: the uploader verifies it against the signer key. The result lives
+  // in the Bridge until the next submit (no 300-byte copy on the ESP8266's small stack).
+  const Result& submit(Source& source, uint32_t length, const uint8_t sha256[32], Observer* observer);
 
  private:
   enum Phase { PH_HELLO, PH_ANNOUNCE, PH_SEND, PH_VERDICT, PH_DONE };
   void send(uint8_t type, uint8_t flags, uint32_t transfer, uint32_t seq, const uint8_t* payload, uint16_t len);
   bool sendWindow(Source& source);
   void onFrame(const Frame& f);
-  void fail(const char* msg);
-  void status(const char* msg);
+  // Both take a SLINK_TEXT (flash on the ESP8266).
+  void fail(const char* text);
+  void status(const char* text);
   bool elapsed(uint32_t since, uint32_t ms) const;
   void toVerdictOrSend();
 

@@ -31,6 +31,29 @@ void putU16(uint8_t* p, uint16_t v) {
   p[1] = (uint8_t)(v >> 8);
 }
 
+size_t copyText(char* out, size_t size, const char* text) {
+  if (size == 0) {
+    return 0;
+  }
+  size_t n = 0;
+  while (n + 1 < size) {
+#if defined(__XTENSA__)
+    // Flash: read the aligned word holding the character (little-endian byte order).
+    uintptr_t at = (uintptr_t)(text + n);
+    uint32_t word = *(const volatile uint32_t*)(at & ~(uintptr_t)3);
+    char c = (char)(word >> (8 * (at & 3)));
+#else
+    char c = text[n];
+#endif
+    if (c == 0) {
+      break;
+    }
+    out[n++] = c;
+  }
+  out[n] = 0;
+  return n;
+}
+
 namespace {
 
 // COBS-encodes the header, payload and CRC without first copying them into one buffer.

@@ -46,6 +46,27 @@ struct Frame {
   const uint8_t* payload;  // points into the reader's buffer; valid until the next feed
 };
 
+// The core's string literals. On the ESP8266 a plain literal lands in .rodata, which the
+// chip keeps in RAM; SLINK_TEXT puts it in flash instead (the section the Arduino core's
+// linker script maps to flash for PSTR). Flash only answers aligned 32-bit reads, so such
+// text is read only through copyText. On other targets it is a plain literal.
+#if defined(__XTENSA__)
+#define SLINK_STRINGIZE_(x) #x
+#define SLINK_STRINGIZE(x) SLINK_STRINGIZE_(x)
+#define SLINK_TEXT(s)                                                                            \
+  (__extension__({                                                                               \
+    static const char slink_text_[] __attribute__((aligned(4), section(                         \
+        ".irom0.pstr.slink." SLINK_STRINGIZE(__LINE__) "." SLINK_STRINGIZE(__COUNTER__)))) = (s); \
+    &slink_text_[0];                                                                             \
+  }))
+#else
+#define SLINK_TEXT(s) (s)
+#endif
+
+// Copies a SLINK_TEXT (or any string) into out as a NUL-terminated string of at most
+// size - 1 characters; returns its length.
+size_t copyText(char* out, size_t size, const char* text);
+
 // CRC-32 as zlib computes it (reflected polynomial 0xEDB88320, init and final XOR 0xFFFFFFFF).
 uint32_t crc32(const uint8_t* data, size_t len);
 
