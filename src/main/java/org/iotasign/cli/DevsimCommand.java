@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import org.iotasign.UsageException;
 import org.iotasign.devsim.Faults;
 import org.iotasign.devsim.FirmwareCatalog;
-import org.iotasign.devsim.LineModel;
+import org.iotasign.devsim.SerialLineTiming;
 import org.iotasign.devsim.NorFlash;
 import org.iotasign.devsim.PtyEndpoint;
 import org.iotasign.devsim.UpdaterConfig;
@@ -99,7 +99,7 @@ final class DevsimCommand implements Callable<Integer> {
         if (flashImage != null && Files.exists(flashImage)) {
             flash.load(flashImage);
         }
-        VirtualEsp8266.Config config = new VirtualEsp8266.Config(macBytes, new Faults(), new LineModel(lineRate, latencyMs),
+        VirtualEsp8266.Config config = new VirtualEsp8266.Config(macBytes, new Faults(), new SerialLineTiming(lineRate, latencyMs),
                 catalog, updater, flashImage, trace ? spec.commandLine().getErr() : null);
         PtyEndpoint endpoint = PtyEndpoint.open(pty);
         VirtualEsp8266 device = new VirtualEsp8266(endpoint.transport(), flash, config);

@@ -28,17 +28,17 @@ public final class VirtualEsp8266 implements AutoCloseable {
      * @param updater    the firmware's update settings; null: the firmware never updates
      * @param trace      where to log each command (null: quiet)
      */
-    public record Config(byte[] mac, Faults faults, LineModel line, FirmwareCatalog catalog, UpdaterConfig updater,
+    public record Config(byte[] mac, Faults faults, SerialLineTiming line, FirmwareCatalog catalog, UpdaterConfig updater,
                          Path flashImage, PrintWriter trace) {
         public static Config basic(FirmwareCatalog catalog) {
-            return new Config(DEFAULT_MAC, new Faults(), LineModel.INSTANT, catalog, null, null, null);
+            return new Config(DEFAULT_MAC, new Faults(), SerialLineTiming.INSTANT, catalog, null, null, null);
         }
 
         public Config withFaults(Faults f) {
             return new Config(mac, f, line, catalog, updater, flashImage, trace);
         }
 
-        public Config withLine(LineModel l) {
+        public Config withLine(SerialLineTiming l) {
             return new Config(mac, faults, l, catalog, updater, flashImage, trace);
         }
 
@@ -130,7 +130,7 @@ public final class VirtualEsp8266 implements AutoCloseable {
         RomLoaderSim.Result result = rom.handle(frame);
         trace(String.format(Locale.ROOT, "op 0x%02x, %d bytes -> %d replies", frame.length > 1 ? frame[1] & 0xff : -1,
                 frame.length, result.replies().size()));
-        LineModel line = config.line();
+        SerialLineTiming line = config.line();
         long due = startedAt + line.wireNanos(Slip.encode(frame).length) + line.latencyNanos();
         for (byte[] reply : result.replies()) {
             byte[] wire = Slip.encode(reply);

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Random;
 
 import org.iotasign.devsim.FirmwareCatalog;
-import org.iotasign.devsim.LineModel;
+import org.iotasign.devsim.SerialLineTiming;
 import org.iotasign.devsim.NorFlash;
 import org.iotasign.devsim.VirtualEsp8266;
 import org.iotasign.espflash.AfterMode;
@@ -42,7 +42,7 @@ public final class FlashBench {
         double latencyMs = args.length > 2 ? Double.parseDouble(args[2]) : 2.0;
         byte[] image = new byte[size];
         new Random(1).nextBytes(image);
-        LineModel line = new LineModel(baud, latencyMs);
+        SerialLineTiming line = new SerialLineTiming(baud, latencyMs);
         Path dir = Files.createTempDirectory("flashbench");
         try {
             System.out.printf(Locale.ROOT, "flash %d bytes at %d baud, %.1f ms turnaround (virtual ESP8266 on a pty)%n", size, baud, latencyMs);
@@ -66,7 +66,7 @@ public final class FlashBench {
     }
 
     /** iotasign's write time (FLASH_BEGIN + all blocks), seconds. */
-    private static double ours(Path dir, byte[] image, LineModel line) throws Exception {
+    private static double ours(Path dir, byte[] image, SerialLineTiming line) throws Exception {
         try (VirtualDevice d = new VirtualDevice(dir, new NorFlash(NorFlash.DEFAULT_SIZE),
                 VirtualEsp8266.Config.basic(new FirmwareCatalog()).withLine(line))) {
             FlashSession.Request r = new FlashSession.Request(d.port(), line.baud(), ResetMode.NO_RESET, AfterMode.NO_RESET, 0, image,
@@ -82,7 +82,7 @@ public final class FlashBench {
     }
 
     /** esptool's own figure for the same write on a fresh virtual device, seconds. */
-    private static double esptool(Path dir, byte[] image, LineModel line) throws Exception {
+    private static double esptool(Path dir, byte[] image, SerialLineTiming line) throws Exception {
         Path file = Files.write(dir.resolve("image.bin"), image);
         try (VirtualDevice d = new VirtualDevice(dir, new NorFlash(NorFlash.DEFAULT_SIZE),
                 VirtualEsp8266.Config.basic(new FirmwareCatalog()).withLine(line))) {
@@ -99,7 +99,7 @@ public final class FlashBench {
     }
 
     /** The write phase's exchanges, framed exactly as the flasher frames them. */
-    private static Ideal ideal(byte[] image, LineModel line) {
+    private static Ideal ideal(byte[] image, SerialLineTiming line) {
         int padded = (image.length + 3) / 4 * 4;
         int blocks = (padded + Esp8266Target.FLASH_WRITE_SIZE - 1) / Esp8266Target.FLASH_WRITE_SIZE;
         int reply = Slip.encode(new byte[10]).length;

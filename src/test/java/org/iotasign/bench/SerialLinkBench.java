@@ -57,7 +57,7 @@ public final class SerialLinkBench {
 
     private static double run(String label, byte[] blob, int baud, double latencyMs, int window, double lineRate) throws Exception {
         SoftwareEd25519Signer key = new SoftwareEd25519Signer(new byte[32]);
-        InMemoryLink[] pair = InMemoryLink.pair(new InMemoryLink.LineModel(baud, Math.round(latencyMs * 1000), TX_BUFFER));
+        InMemoryLink[] pair = InMemoryLink.pair(new InMemoryLink.SerialLine(baud, Math.round(latencyMs * 1000), TX_BUFFER));
         SerialSigner signer = new SerialSigner((b, d) -> {
             byte[] digest = sha256(b);
             return new Verdict.Signed(digest, key.sign(digest));

@@ -101,7 +101,7 @@ class FaultyTransfersTest {
         SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), recorder, key,
                 SignerSettings.defaults().withMaxBlobBytes(MAX_BLOB).withAbandonAfter(Duration.ofSeconds(2)), ev);
         ev.signer = signer;
-        try (Switchboard sb = new Switchboard(signer, InMemoryLink.LineModel.INSTANT,
+        try (Switchboard sb = new Switchboard(signer, InMemoryLink.SerialLine.INSTANT,
                 l -> add(all, bridgeEnd, new FaultyLink(l, RATES, rnd.nextLong())),
                 l -> add(all, signerEnd, new FaultyLink(l, RATES, rnd.nextLong())))) {
             for (int i = 0; i < PER_LANE; i++) {
@@ -165,7 +165,7 @@ class FaultyTransfersTest {
                 Duration.ofMillis(400));
         Random rnd = new Random(5);
         List<String> bridgeErrors = new ArrayList<>();
-        try (Switchboard sb = new Switchboard(signer, InMemoryLink.LineModel.INSTANT, l -> l,
+        try (Switchboard sb = new Switchboard(signer, InMemoryLink.SerialLine.INSTANT, l -> l,
                 l -> {
                     FaultyLink f = new FaultyLink(l, RATES, rnd.nextLong());
                     signerEnd.set(f);

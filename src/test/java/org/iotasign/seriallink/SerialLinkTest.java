@@ -204,7 +204,7 @@ class SerialLinkTest {
         SignerEvents ev = new SignerEvents();
         AtomicReference<FaultyLink> signerEnd = new AtomicReference<>();
         try (SerialSigner s = signer(new TestSigning.CarefulService(), ev);
-             Switchboard sb = new Switchboard(s, InMemoryLink.LineModel.INSTANT, l -> l, l -> {
+             Switchboard sb = new Switchboard(s, InMemoryLink.SerialLine.INSTANT, l -> l, l -> {
                  FaultyLink f = new FaultyLink(l, FaultyLink.Rates.NONE, 1);
                  signerEnd.set(f);
                  return f;

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  */
 final class Switchboard implements AutoCloseable {
     private final SerialSigner signer;
-    private final InMemoryLink.LineModel line;
+    private final InMemoryLink.SerialLine line;
     private final UnaryOperator<Link> bridgeSide;
     private final UnaryOperator<Link> signerSide;
     private final LinkedBlockingQueue<Link> waiting = new LinkedBlockingQueue<>();
@@ -21,7 +21,7 @@ final class Switchboard implements AutoCloseable {
     private volatile boolean stopped;
     private volatile Link currentBridgeEnd;
 
-    Switchboard(SerialSigner signer, InMemoryLink.LineModel line, UnaryOperator<Link> bridgeSide, UnaryOperator<Link> signerSide) {
+    Switchboard(SerialSigner signer, InMemoryLink.SerialLine line, UnaryOperator<Link> bridgeSide, UnaryOperator<Link> signerSide) {
         this.signer = signer;
         this.line = line;
         this.bridgeSide = bridgeSide;
@@ -32,7 +32,7 @@ final class Switchboard implements AutoCloseable {
     }
 
     Switchboard(SerialSigner signer) {
-        this(signer, InMemoryLink.LineModel.INSTANT, UnaryOperator.identity(), UnaryOperator.identity());
+        this(signer, InMemoryLink.SerialLine.INSTANT, UnaryOperator.identity(), UnaryOperator.identity());
     }
 
     /** The bridge's {@link LinkOpener}. */

@@ -14,8 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryLink implements Link {
     /** A serial line: {@code baud} bits per second, 8N1 framing, one-way latency in microseconds. */
-    public record LineModel(int baud, long latencyMicros, int txBufferBytes) {
-        public static final LineModel INSTANT = new LineModel(0, 0, 0);
+    public record SerialLine(int baud, long latencyMicros, int txBufferBytes) {
+        public static final SerialLine INSTANT = new SerialLine(0, 0, 0);
 
         long nanosPerByte() {
             return baud == 0 ? 0 : 10_000_000_000L / baud;
@@ -33,7 +33,7 @@ public final class InMemoryLink implements Link {
     }
 
     /** @return {bridge end, signer end} */
-    public static InMemoryLink[] pair(LineModel line) {
+    public static InMemoryLink[] pair(SerialLine line) {
         Pipe toSigner = new Pipe(line);
         Pipe toBridge = new Pipe(line);
         return new InMemoryLink[] {
@@ -43,7 +43,7 @@ public final class InMemoryLink implements Link {
     }
 
     public static InMemoryLink[] pair() {
-        return pair(LineModel.INSTANT);
+        return pair(SerialLine.INSTANT);
     }
 
     @Override
@@ -69,14 +69,14 @@ public final class InMemoryLink implements Link {
 
     /** One direction: segments of bytes, each with the time its last byte arrives. */
     private static final class Pipe {
-        private final LineModel line;
+        private final SerialLine line;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final Deque<Segment> segments = new ArrayDeque<>();
         private long lineFreeAt = System.nanoTime();
         private boolean closed;
 
-        Pipe(LineModel line) {
+        Pipe(SerialLine line) {
             this.line = line;
         }
 

@@ -6,8 +6,8 @@ package org.iotasign.devsim;
  * and each reply takes its time on the wire before the host sees it. {@code baud = 0}
  * answers as fast as the pseudo-terminal allows.
  */
-public record LineModel(int baud, double latencyMs) {
-    public static final LineModel INSTANT = new LineModel(0, 0);
+public record SerialLineTiming(int baud, double latencyMs) {
+    public static final SerialLineTiming INSTANT = new SerialLineTiming(0, 0);
 
     public long wireNanos(int bytes) {
         return baud <= 0 ? 0 : bytes * 10L * 1_000_000_000L / baud;
