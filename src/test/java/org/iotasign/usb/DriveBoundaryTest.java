@@ -283,6 +283,66 @@ class DriveBoundaryTest {
         assertEquals(1, Files.size(drive.resolve("..bin")));
     }
 
+    /**
+     * A real {@code iotasign usb} process with an empty environment: with no locale Java
+     * decodes every non-ASCII byte of a name to U+FFFD, which once stopped the whole pass.
+     * Names are created from raw bytes by the shell, not by this JVM.
+     */
+    @Test
+    void namesThatCannotBeDecodedAreIgnoredWithAReasonWhateverTheLocale() throws Exception {
+        Path drive = drive("02_08_05");
+        DriveLayout layout = new DriveLayout(drive);
+        Path notUtf8 = Files.write(dir.resolve("b1"), f.release("02_08_06"));
+        Path utf8 = Files.write(dir.resolve("b2"), f.release("02_08_07"));
+        Process sh = new ProcessBuilder("sh", "-c", "cd \"$1\" && cp \"$2\" \"$(printf 'bad\\377.unsigned')\" "
+                + "&& cp \"$3\" \"$(printf 'caf\\303\\251.unsigned')\"", "sh", layout.outbox().toString(), notUtf8.toString(),
+                utf8.toString()).inheritIO().start();
+        assertTrue(sh.waitFor(10, TimeUnit.SECONDS) && sh.exitValue() == 0);
+
+        ProcessResult noLocale = usb(drive, Map.of());
+        assertEquals(1, noLocale.exit(), noLocale::toString);
+        assertFalse(noLocale.all().contains("internal error") || noLocale.all().contains("Exception"), noLocale::toString);
+        assertTrue(noLocale.out().contains("1 signed") && noLocale.out().contains("2 ignored"), noLocale::toString);
+        assertTrue(noLocale.out().contains("cannot be decoded"), noLocale::toString);
+        assertTrue(Files.exists(layout.signedBlob("02_08_05")));
+        try (Stream<Path> s = Files.list(layout.rejected())) {
+            List<String> reasons = s.map(p -> p.getFileName().toString()).sorted().toList();
+            assertEquals(2, reasons.size(), reasons::toString);
+            reasons.forEach(r -> assertTrue(r.matches("undecodable-name~[0-9a-f]{12}\\.reason\\.txt"), r));
+        }
+
+        ProcessResult utf8Locale = usb(drive, Map.of("LC_ALL", "C.UTF-8"));
+        assertEquals(1, utf8Locale.exit(), utf8Locale::toString);
+        assertTrue(utf8Locale.out().contains("1 signed") && utf8Locale.out().contains("1 ignored"), utf8Locale::toString);
+        assertTrue(Files.exists(layout.signedBlob("02_08_07")), "a UTF-8 name is read in a UTF-8 locale");
+        assertFalse(Files.exists(layout.signedBlob("02_08_06")), "a name that is not UTF-8 never is");
+    }
+
+    record ProcessResult(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    ProcessResult usb(Path drive, Map<String, String> locale) throws Exception {
+        ProcessBuilder pb = org.iotasign.testing.IotasignProcess.builder(Map.of(), List.of("usb", "--drive", drive.toString(),
+                "--yes", "--key", f.hsm.uri(SigningFixture.TOKEN, "release"), "--ledger", ledger().toString()));
+        pb.environment().clear();
+        pb.environment().put("SOFTHSM2_CONF", f.hsm.conf().toString());
+        pb.environment().put("IOTASIGN_HOME", dir.resolve("home").toString());
+        pb.environment().put("IOTASIGN_PIN", SoftHsmFixture.USER_PIN);
+        pb.environment().putAll(locale);
+        Path outFile = dir.resolve("out.txt");
+        Path errFile = dir.resolve("err.txt");
+        Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+        if (!p.waitFor(40, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("iotasign usb did not finish: " + Files.readString(outFile));
+        }
+        return new ProcessResult(p.exitValue(), Files.readString(outFile, java.nio.charset.StandardCharsets.ISO_8859_1),
+                Files.readString(errFile, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
     static void mkfifo(Path p) throws Exception {
         Process mkfifo = new ProcessBuilder("mkfifo", p.toString()).start();
         assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
