@@ -311,7 +311,7 @@ class DriveBoundaryTest {
             reasons.forEach(r -> assertTrue(r.matches("undecodable-name~[0-9a-f]{12}\\.reason\\.txt"), r));
         }
 
-        ProcessResult utf8Locale = usb(drive, Map.of("LC_ALL", "C.UTF-8"));
+        ProcessResult utf8Locale = usb(drive, Map.of("LC_CTYPE", "C.UTF-8")); // what the launchers set
         assertEquals(1, utf8Locale.exit(), utf8Locale::toString);
         assertTrue(utf8Locale.out().contains("1 signed") && utf8Locale.out().contains("1 ignored"), utf8Locale::toString);
         assertTrue(Files.exists(layout.signedBlob("02_08_07")), "a UTF-8 name is read in a UTF-8 locale");
