@@ -143,6 +143,6 @@ public final class AtomicFile {
             return "already exists";
         }
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? "input/output error" : m; // Never a Java class name.
     }
 }

@@ -152,6 +152,19 @@ class DriveBoundaryTest {
     }
 
     @Test
+    void theWatcherHandsOnADriveWhoseOutboxIsALinkSoThePassReportsIt() throws IOException {
+        Path canary = canary();
+        Path root = Files.createDirectories(dir.resolve("media/op"));
+        Path drive = root.resolve("STICK");
+        Files.createDirectories(new DriveLayout(drive).base());
+        Files.createSymbolicLink(new DriveLayout(drive).outbox(), canary.resolve("outbox"));
+        Map<String, String> before = snapshot(canary);
+        assertEquals(List.of(drive), new DriveWatcher(List.of(root), java.time.Duration.ofMillis(20), out).mounted());
+        assertTrue(run(drive).fault().orElseThrow().contains("outbox is a symbolic link"));
+        assertEquals(before, snapshot(canary));
+    }
+
+    @Test
     void outboxEntriesThatAreLinksOffTheDriveAreIgnoredAndThePassGoesOn() throws Exception {
         Path canary = canary();
         Path outside = dir.resolve("outside-fifo");
