@@ -10,6 +10,24 @@ iotasign_home="${IOTASIGN_HOME:-${XDG_DATA_HOME:-${HOME:-.}/.local/share}/iotasi
 : "${SOFTHSM2_CONF:=$iotasign_home/softhsm/softhsm2.conf}"
 export SOFTHSM2_CONF
 
+# Java decodes file names (a drive's outbox, command-line paths) with the character set of
+# the locale, and with no locale (a minimal laptop: LANG unset, C or POSIX) that is ASCII:
+# every non-ASCII byte of a name becomes U+FFFD. On JDK 17 neither -Dsun.jnu.encoding nor
+# -Dfile.encoding changes that; only the locale does. So when the character set in force
+# is the C locale's, the launcher asks for C.UTF-8 (built into glibc 2.35+, shipped by
+# Debian). Names that are still not UTF-8 are refused by iotasign with a reason.
+case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    ""|C|POSIX)
+        if [ -n "${LC_ALL:-}" ]; then
+            LC_ALL=C.UTF-8
+            export LC_ALL
+        else
+            LC_CTYPE=C.UTF-8
+            export LC_CTYPE
+        fi
+        ;;
+esac
+
 # Short-lived CLI runs: quick start matters more than peak speed.
 IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 # Long-running commands (the update server, the serial signer, the virtual ESP8266): the

@@ -3,6 +3,8 @@ package org.iotasign.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Properties;
 
 import org.iotasign.IotasignException;
@@ -44,6 +46,7 @@ import picocli.CommandLine.Command;
                 "  1  the input was rejected (a verdict)",
                 "  2  usage error",
                 "  3  environment problem (missing token, module, port, unwritable disk)",
+                "  70 internal error: a bug in iotasign; report it with the code it printed",
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -53,6 +56,8 @@ public final class Main implements Runnable {
     public static final int EXIT_REJECTED = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_ENVIRONMENT = 3;
+    /** A bug: an exception no command expected (EX_SOFTWARE of sysexits.h, far from the verdict codes). */
+    public static final int EXIT_INTERNAL = 70;
 
     @Override
     public void run() {
@@ -60,12 +65,24 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Threads of long-running commands (serve, serial-signer) report a bug in one line too.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            PrintWriter err = new PrintWriter(System.err, true);
+            reportInternalError(e, err);
+        });
         System.exit(run(args));
     }
 
     /** Runs the program in-process; used by tests so they see exactly what a user sees. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        CommandLine cl = commandLine();
+        try {
+            return cl.execute(args);
+        } catch (RuntimeException | Error e) {
+            // picocli hands commands' exceptions to handleException; this catches what escapes it.
+            reportInternalError(e, cl.getErr());
+            return EXIT_INTERNAL;
+        }
     }
 
     public static CommandLine commandLine() {
@@ -73,6 +90,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         cl.setUsageHelpAutoWidth(true);
+        cl.registerConverter(Path.class, Main::path);
         return cl;
     }
 
@@ -83,12 +101,58 @@ public final class Main implements Runnable {
             err.flush();
             return ((IotasignException) e).exitCode();
         }
-        err.println("iotasign: internal error: " + e + " (please report this with the command that caused it)");
+        reportInternalError(e, err);
+        return EXIT_INTERNAL;
+    }
+
+    /**
+     * One line for a bug, never the exception's name, message or stack (they can carry
+     * input, and they mean nothing to an operator): a short code that names the place of
+     * the bug, the same for every run that hits it. IOTASIGN_DEBUG=1 adds the stack trace.
+     */
+    static void reportInternalError(Throwable e, PrintWriter err) {
+        err.println("iotasign: internal error " + internalErrorCode(e) + ": this is a bug in iotasign, not a problem with "
+                + "your input; report it with the command that caused it and this code");
         if (System.getenv("IOTASIGN_DEBUG") != null) {
             e.printStackTrace(err);
         }
         err.flush();
-        return EXIT_ENVIRONMENT;
+    }
+
+    /** {@code IE-} and 8 hex digits of SHA-256 over the exception's class and its first frame in iotasign. */
+    static String internalErrorCode(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        String where = "";
+        for (StackTraceElement f : trace) {
+            if (f.getClassName().startsWith("org.iotasign.")) {
+                where = f.getClassName() + "." + f.getMethodName() + ":" + f.getLineNumber();
+                break;
+            }
+        }
+        if (where.isEmpty() && trace.length > 0) {
+            where = trace[0].getClassName() + "." + trace[0].getMethodName();
+        }
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((e.getClass().getName() + "@" + where).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "IE-" + java.util.HexFormat.of().formatHex(h, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            return "IE-00000000";
+        }
+    }
+
+    /**
+     * A path argument. With no UTF-8 locale Java cannot turn a non-ASCII argument into a
+     * file name; say so instead of naming Java's exception.
+     */
+    private static Path path(String arg) {
+        try {
+            return Path.of(arg);
+        } catch (InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("it is not a file name this locale ("
+                    + System.getProperty("sun.jnu.encoding") + ") can express: run iotasign with a UTF-8 locale "
+                    + "(its launchers set LC_CTYPE=C.UTF-8 when none is set), or use an ASCII name");
+        }
     }
 
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {

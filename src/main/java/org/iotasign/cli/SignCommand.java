@@ -53,6 +53,8 @@ final class SignCommand implements Callable<Integer> {
         if (!force && Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
             throw new UsageException(output + " already exists: choose another output name or pass --force to replace it");
         }
+        // Before the ledger record and the signature, which cannot be taken back.
+        AtomicFile.requireWritableFolder(output);
         byte[] unsigned = ReleaseBlob.readBytes(input);
         PrintWriter out = spec.commandLine().getOut();
         SignedRelease signed;

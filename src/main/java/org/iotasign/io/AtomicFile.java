@@ -88,6 +88,33 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * Fails now, the way {@link #write} would fail later, when the folder of {@code target}
+     * is missing or cannot be written to: for callers that must find this out before doing
+     * something that cannot be undone (a signature and its ledger record).
+     */
+    public static void requireWritableFolder(Path target) {
+        Path dir = target.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            throw new UsageException("output folder " + dir + " does not exist: create it first");
+        }
+        Path probe = null;
+        try {
+            probe = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write in output folder " + dir + ": " + describe(e)
+                    + ": choose a folder you can write to");
+        } finally {
+            if (probe != null) {
+                try {
+                    Files.deleteIfExists(probe);
+                } catch (IOException ignored) {
+                    // An empty hidden temp file is harmless; the probe showed the folder is writable.
+                }
+            }
+        }
+    }
+
     private static void move(Path from, Path to, StandardCopyOption... options) throws IOException {
         try {
             Files.move(from, to, options);
@@ -116,6 +143,6 @@ public final class AtomicFile {
             return "already exists";
         }
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? "input/output error" : m; // Never a Java class name.
     }
 }

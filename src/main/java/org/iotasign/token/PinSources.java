@@ -2,11 +2,13 @@ package org.iotasign.token;
 
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 
 import org.iotasign.EnvironmentException;
@@ -22,7 +24,8 @@ import org.iotasign.io.AtomicFile;
 public final class PinSources {
     public static final String PIN_VARIABLE = "IOTASIGN_PIN";
     public static final String SO_PIN_VARIABLE = "IOTASIGN_SO_PIN";
-    private static final long MAX_PIN_FILE = 4096;
+    /** PKCS#11 PINs are short; a file larger than this is not a PIN file. */
+    static final int MAX_PIN_FILE = 256;
 
     private PinSources() {
     }
@@ -77,18 +80,33 @@ public final class PinSources {
         };
     }
 
-    /** Reads the first line of a file (a trailing newline is not part of the PIN). */
+    /**
+     * Reads the first line of a file (a trailing newline is not part of the PIN). Only a
+     * regular file is opened, and at most {@value #MAX_PIN_FILE} bytes are read: a FIFO
+     * would block the open, and a device such as /dev/zero never ends.
+     */
     public static PinSource fromFile(Path file) {
         return what -> {
             byte[] content;
             try {
-                if (Files.size(file) > MAX_PIN_FILE) {
-                    throw new UsageException("PIN file " + file + " is too large to hold a PIN: give a file holding only the PIN");
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                if (!a.isRegularFile()) {
+                    throw new UsageException("PIN file " + file + " is " + (a.isDirectory() ? "a folder" : "not a regular file (a FIFO, "
+                            + "socket or device)") + ": give the path of a regular file holding only the PIN");
                 }
-                content = Files.readAllBytes(file);
+                if (a.size() > MAX_PIN_FILE) {
+                    throw tooLarge(file);
+                }
+                try (InputStream in = Files.newInputStream(file)) {
+                    content = in.readNBytes(MAX_PIN_FILE + 1);
+                }
             } catch (IOException e) {
                 throw new EnvironmentException("cannot read PIN file " + file + ": " + AtomicFile.describe(e)
                         + ": check the pin-source path and its permissions");
+            }
+            if (content.length > MAX_PIN_FILE) {
+                Arrays.fill(content, (byte) 0);
+                throw tooLarge(file);
             }
             int end = 0;
             while (end < content.length && content[end] != '\n' && content[end] != '\r') {
@@ -101,6 +119,11 @@ public final class PinSources {
             }
             return pin;
         };
+    }
+
+    private static UsageException tooLarge(Path file) {
+        return new UsageException("PIN file " + file + " holds more than " + MAX_PIN_FILE
+                + " bytes, too many for a PIN: give a file holding only the PIN");
     }
 
     /**

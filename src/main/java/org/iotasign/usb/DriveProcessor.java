@@ -1,14 +1,13 @@
 package org.iotasign.usb;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,8 +27,10 @@ import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.SafeFolder;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.ReleaseBlob;
+import org.iotasign.release.ReleaseVersion;
 import org.iotasign.signing.Confirmation;
 import org.iotasign.signing.Operator;
 import org.iotasign.signing.Review;
@@ -42,6 +43,11 @@ import org.iotasign.signing.SigningDesk;
  * signed file is re-read from the drive and verified before the drive is called safe
  * to remove.
  *
+ * <p>The drive is a boundary: every level below its root is opened without following
+ * links ({@link SafeFolder}), so nothing outside the drive is read or written whatever
+ * links the drive holds or gains during the pass. Names are handled as the bytes on the
+ * disk; a name that cannot be decoded in the locale is ignored with a reason.
+ *
  * <p>Nothing on the drive is modified or deleted except by adding files, each written
  * with {@link AtomicFile} (temp name, fsync, rename, fsync folder), and no existing
  * signed file is ever replaced. A pass that stops half way (drive pulled or full, token
@@ -52,6 +58,8 @@ import org.iotasign.signing.SigningDesk;
 public final class DriveProcessor {
     /** Room needed besides the signed blob: its receipt and the folder entries. */
     private static final long SPACE_MARGIN = 64 * 1024;
+    /** Largest reason file or receipt read back: both are a few hundred bytes. */
+    private static final long MAX_REASON_FILE = 64 * 1024;
 
     private final SigningDesk desk;
     private final Operator operator;
@@ -63,6 +71,15 @@ public final class DriveProcessor {
         this.out = out;
     }
 
+    /** The folders of one drive, each held open (see {@link SafeFolder}). */
+    private record Folders(SafeFolder root, SafeFolder base, SafeFolder outbox, SafeFolder signed, SafeFolder rejected)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            closeAll(rejected, signed, outbox, base, root);
+        }
+    }
+
     /** Processes the drive mounted at {@code drive}; faults end the pass and are in the report. */
     public DriveReport process(Path drive) {
         DriveLayout layout = new DriveLayout(drive);
@@ -70,24 +87,31 @@ public final class DriveProcessor {
         if (!Files.isDirectory(drive)) {
             throw new UsageException("drive " + drive + " is not a mounted folder: check the path given with --drive");
         }
-        if (!Files.isDirectory(layout.outbox(), LinkOption.NOFOLLOW_LINKS)) {
-            throw new UsageException("drive " + drive + " has no iotasign/outbox folder: is it the signing drive? "
-                    + "The build machine puts its .unsigned files in iotasign/outbox (see docs/usb-workflow.md)");
+        Folders folders;
+        try {
+            folders = openFolders(layout);
+        } catch (EnvironmentException e) {
+            report.fault(e.getMessage());
+            return finish(report);
         }
         out.println("drive " + drive + ": signing with key " + desk.key().publicKey().fingerprint()
                 + ", ledger " + desk.ledger().path());
-        try {
-            prepareOutputFolders(layout);
-            List<Path> inputs = listOutbox(layout);
+        try (folders) {
+            List<Path> inputs = listOutbox(folders.outbox());
             Map<String, byte[]> outputs = new LinkedHashMap<>();
             for (Path input : inputs) {
-                handle(layout, input, report, outputs);
+                handle(folders, input, report, outputs);
             }
-            verifyOutputs(layout, outputs, report);
+            verifyOutputs(folders, outputs, report);
             report.safeToRemove();
         } catch (EnvironmentException e) {
             report.fault(e.getMessage());
         }
+        return finish(report);
+    }
+
+    private DriveReport finish(DriveReport report) {
+        Path drive = report.drive();
         out.println("drive " + drive + ": " + report.summary());
         if (report.isSafeToRemove()) {
             out.println("drive " + drive + ": all outputs written, synced, re-read and verified ("
@@ -100,24 +124,92 @@ public final class DriveProcessor {
         return report;
     }
 
-    private void prepareOutputFolders(DriveLayout layout) {
-        for (Path dir : List.of(layout.signed(), layout.rejected())) {
-            if (Files.isSymbolicLink(dir)) {
-                throw new EnvironmentException(dir + " is a symbolic link: the signer never follows links on a drive; "
-                        + "make it a plain folder");
+    /**
+     * Opens iotasign/, outbox/, signed/ and rejected/ one level at a time, none through a
+     * link: a link anywhere below the drive root could lead off the drive.
+     */
+    private Folders openFolders(DriveLayout layout) {
+        List<SafeFolder> opened = new ArrayList<>();
+        try {
+            SafeFolder root = SafeFolder.open(layout.drive());
+            opened.add(root);
+            SafeFolder base = inputFolder(root, DriveLayout.BASE, layout);
+            opened.add(base);
+            SafeFolder outbox = inputFolder(base, DriveLayout.OUTBOX, layout);
+            opened.add(outbox);
+            SafeFolder signed = outputFolder(base, DriveLayout.SIGNED);
+            opened.add(signed);
+            SafeFolder rejected = outputFolder(base, DriveLayout.REJECTED);
+            opened.add(rejected);
+            return new Folders(root, base, outbox, signed, rejected);
+        } catch (IOException e) {
+            closeAll(opened);
+            throw new EnvironmentException("cannot open " + layout.drive() + ": " + AtomicFile.describe(e)
+                    + ": the drive was removed or is damaged; re-insert it and run again");
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static SafeFolder inputFolder(SafeFolder parent, String name, DriveLayout layout) throws IOException {
+        Path path = parent.pathOf(Path.of(name));
+        Optional<BasicFileAttributes> a = parent.attributes(Path.of(name));
+        if (a.isPresent() && a.get().isSymbolicLink()) {
+            throw linkOnDrive(path, "nothing was read or written");
+        }
+        if (a.isEmpty() || !a.get().isDirectory()) {
+            throw new UsageException("drive " + layout.drive() + " has no iotasign/outbox folder: is it the signing drive? "
+                    + "The build machine puts its .unsigned files in iotasign/outbox (see docs/usb-workflow.md)");
+        }
+        return parent.openFolder(Path.of(name));
+    }
+
+    private SafeFolder outputFolder(SafeFolder base, String name) {
+        Path path = base.pathOf(Path.of(name));
+        SafeFolder dir = null;
+        try {
+            Optional<BasicFileAttributes> a = base.attributes(Path.of(name));
+            if (a.isPresent() && a.get().isSymbolicLink()) {
+                throw linkOnDrive(path, "nothing was signed");
             }
-            try {
-                if (!Files.isDirectory(dir)) {
-                    Files.createDirectory(dir);
-                    AtomicFile.fsyncDirectory(layout.base());
+            if (a.isPresent() && !a.get().isDirectory()) {
+                throw new IOException("it is not a folder");
+            }
+            dir = a.isEmpty() ? base.createFolder(Path.of(name)) : base.openFolder(Path.of(name));
+            removeLeftoverTempFiles(dir);
+            // Probe: a read-only drive must be found before anything is signed.
+            Path probe = Path.of(".iotasign-probe.tmp");
+            dir.write(probe, new byte[0], true);
+            dir.delete(probe);
+            return dir;
+        } catch (IOException e) {
+            closeAll(dir);
+            throw new EnvironmentException("cannot write to " + path + ": " + AtomicFile.describe(e)
+                    + ": the drive is read-only, full or was removed; nothing was signed");
+        } catch (RuntimeException e) {
+            closeAll(dir);
+            throw e;
+        }
+    }
+
+    private static EnvironmentException linkOnDrive(Path path, String consequence) {
+        return new EnvironmentException(path + " is a symbolic link: the signer never follows links on a drive (one could lead "
+                + "off it); " + consequence + ": make it a plain folder");
+    }
+
+    private static void closeAll(SafeFolder... folders) {
+        closeAll(Arrays.asList(folders));
+    }
+
+    private static void closeAll(List<SafeFolder> folders) {
+        for (SafeFolder f : folders) {
+            if (f != null) {
+                try {
+                    f.close();
+                } catch (IOException ignored) {
+                    // Closing a folder handle releases it even when close reports an error.
                 }
-                removeLeftoverTempFiles(dir);
-                // Probe: a read-only drive must be found before anything is signed.
-                Path probe = Files.createTempFile(dir, ".iotasign-probe-", ".tmp");
-                Files.delete(probe);
-            } catch (IOException e) {
-                throw new EnvironmentException("cannot write to " + dir + ": " + AtomicFile.describe(e)
-                        + ": the drive is read-only, full or was removed; nothing was signed");
             }
         }
     }
@@ -126,67 +218,97 @@ public final class DriveProcessor {
      * Deletes the hidden temp files ({@code .NAME.RANDOM.tmp}) that a killed pass left in an
      * output folder: they never became outputs, and only this tool writes such names there.
      */
-    private void removeLeftoverTempFiles(Path dir) throws IOException {
+    private void removeLeftoverTempFiles(SafeFolder dir) throws IOException {
         int removed = 0;
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
-            for (Path p : ds) {
-                if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.delete(p);
-                    removed++;
-                }
+        for (Path p : dir.list()) {
+            String n = p.toString();
+            if (n.startsWith(".") && n.endsWith(".tmp") && decodable(p)
+                    && dir.attributes(p).map(BasicFileAttributes::isRegularFile).orElse(false)) {
+                dir.delete(p);
+                removed++;
             }
         }
         if (removed > 0) {
-            AtomicFile.fsyncDirectory(dir);
-            out.println("removed " + removed + " incomplete temp file(s) of an interrupted pass from " + dir);
+            dir.fsync();
+            out.println("removed " + removed + " incomplete temp file(s) of an interrupted pass from " + dir.path());
         }
     }
 
-    private static List<Path> listOutbox(DriveLayout layout) {
-        List<Path> inputs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layout.outbox())) {
-            ds.forEach(inputs::add);
+    private static List<Path> listOutbox(SafeFolder outbox) {
+        try {
+            return outbox.list();
         } catch (IOException e) {
-            throw new EnvironmentException("cannot list " + layout.outbox() + ": " + AtomicFile.describe(e)
+            throw new EnvironmentException("cannot list " + outbox.path() + ": " + AtomicFile.describe(e)
                     + ": the drive was removed or is damaged; re-insert it and run again");
         }
-        inputs.sort(null);
-        return inputs;
     }
 
-    private void handle(DriveLayout layout, Path input, DriveReport report, Map<String, byte[]> outputs) {
-        String name = input.getFileName().toString();
+    /**
+     * True when the name read from the disk decodes to text that encodes back to the same
+     * name. With no UTF-8 locale Java decodes every non-ASCII byte to U+FFFD, and such a
+     * name cannot be used to make a reason-file name (nor shown faithfully).
+     */
+    static boolean decodable(Path name) {
+        String s = name.toString();
+        if (s.indexOf('\uFFFD') >= 0) {
+            return false;
+        }
+        try {
+            return Path.of(s).equals(name);
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private void handle(Folders folders, Path input, DriveReport report, Map<String, byte[]> outputs) {
+        String name = input.toString();
         if (name.startsWith(".") || !name.endsWith(DriveLayout.INPUT_SUFFIX)) {
             return; // Not an input: build machines copy through dot-names; other files are not ours.
         }
-        BasicFileAttributes attrs;
+        if (!decodable(input)) {
+            ignore(folders, DriveLayout.undecodableReasonName(name), name, report, "the name of an outbox file cannot be decoded as "
+                    + System.getProperty("sun.jnu.encoding") + " text: ignored; rename it with ASCII letters, digits, '_', '-' "
+                    + "and '.' (or run iotasign with a UTF-8 locale, e.g. LC_ALL=C.UTF-8, as its launchers do)");
+            return;
+        }
+        String reasonName = DriveLayout.reasonName(name);
+        Path inputPath = folders.outbox().pathOf(input);
+        byte[] bytes;
         try {
-            attrs = Files.readAttributes(input, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attrs = folders.outbox().attributes(input)
+                    .orElseThrow(() -> new NoSuchFileException(inputPath.toString()));
+            if (!attrs.isRegularFile()) {
+                throw new SafeFolder.NotRegularFileException(inputPath, attrs);
+            }
+            if (attrs.size() > ReleaseBlob.MAX_IN_MEMORY) {
+                ignore(folders, reasonName, name, report, name + " is " + attrs.size() + " bytes, larger than any release ("
+                        + ReleaseBlob.MAX_IN_MEMORY + " bytes at most): ignored");
+                return;
+            }
+            Optional<byte[]> read = folders.outbox().read(input, ReleaseBlob.MAX_IN_MEMORY);
+            if (read.isEmpty()) {
+                ignore(folders, reasonName, name, report, name + " grew past " + ReleaseBlob.MAX_IN_MEMORY
+                        + " bytes while being read: ignored");
+                return;
+            }
+            bytes = read.get();
+        } catch (SafeFolder.NotRegularFileException e) {
+            ignore(folders, reasonName, name, report, name + " is " + e.kind() + ", not a release file: ignored; "
+                    + "put the blob itself in the outbox");
+            return;
         } catch (IOException e) {
-            throw new EnvironmentException("cannot read " + input + ": " + AtomicFile.describe(e) + ": the drive was removed; re-insert it");
+            throw new EnvironmentException("cannot read " + inputPath + ": " + AtomicFile.describe(e)
+                    + ": the drive was removed or is damaged; re-insert it and run again");
         }
-        if (!attrs.isRegularFile()) {
-            String kind = attrs.isSymbolicLink() ? "a symbolic link (never followed)" : attrs.isDirectory() ? "a folder" : "a special file";
-            ignore(layout, name, report, name + " is " + kind + ", not a release file: ignored; put the blob itself in the outbox");
-            return;
-        }
-        if (attrs.size() > ReleaseBlob.MAX_IN_MEMORY) {
-            ignore(layout, name, report, name + " is " + attrs.size() + " bytes, larger than any release ("
-                    + ReleaseBlob.MAX_IN_MEMORY + " bytes at most): ignored");
-            return;
-        }
-        byte[] bytes = readInput(input);
-        if (bytes == null) {
-            ignore(layout, name, report, name + " grew past " + ReleaseBlob.MAX_IN_MEMORY + " bytes while being read: ignored");
-            return;
-        }
-        String source = "usb:" + input.toAbsolutePath();
+        String source = "usb:" + inputPath.toAbsolutePath();
         Review review = desk.review(bytes, source);
-        if (review.version().isPresent()) {
-            String version = review.version().get();
-            Existing existing = existing(layout, version, bytes);
+        // A version is used in a file name only once it is known to be valid; an invalid one is refused by rule (e).
+        Optional<String> validVersion = review.version().filter(v -> ReleaseVersion.problem(v).isEmpty());
+        if (validVersion.isPresent()) {
+            String version = validVersion.get();
+            Existing existing = existing(folders.signed(), version, bytes);
             if (existing == Existing.THIS_BLOB_SIGNED) {
-                ensureReceipt(layout, version, review, name);
+                ensureReceipt(folders.signed(), version, review, name);
                 outputs.put(version, review.digest());
                 report.add(name, DriveReport.Result.ALREADY_SIGNED, "signed/" + version + ".bin already holds this blob signed by this key");
                 out.println(name + ": already signed as signed/" + version + ".bin (not offered again)");
@@ -196,17 +318,17 @@ public final class DriveProcessor {
                 review = desk.review(bytes, source, Optional.of("signed/" + version + ".bin on this drive holds another blob of version "
                         + version + ": devices cache releases by version, so give this build a new version"));
             } else if (existing == Existing.NOT_OURS) {
-                ignore(layout, name, report, "signed/" + version + ".bin exists but is not this blob signed by key "
+                ignore(folders, reasonName, name, report, "signed/" + version + ".bin exists but is not this blob signed by key "
                         + desk.key().publicKey().fingerprint() + ": left untouched; move it off the drive to sign this blob");
                 return;
             }
         }
-        Optional<String> earlier = earlierVerdict(layout, name, review.digestHex());
+        Optional<String> earlier = earlierVerdict(folders.rejected(), reasonName, review.digestHex());
         // A refusal is decided again each pass (an override flag may now allow it); an operator's decline stands.
         if (earlier.isPresent() && (review.refused() || !earlier.get().equals("refused"))) {
-            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + name + ".reason.txt");
-            out.println(name + ": already " + earlier.get() + " (see rejected/" + name
-                    + ".reason.txt; delete it to have the blob reviewed again)");
+            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + reasonName);
+            out.println(name + ": already " + earlier.get() + " (see rejected/" + reasonName
+                    + "; delete it to have the blob reviewed again)");
             return;
         }
         out.println();
@@ -215,9 +337,9 @@ public final class DriveProcessor {
         out.flush();
         if (review.refused()) {
             long seq = desk.refuse(review).seq();
-            writeReason(layout, name, review, "refused", review.reasons(), seq);
+            writeReason(folders.rejected(), reasonName, name, review, "refused", review.reasons(), seq);
             report.add(name, DriveReport.Result.REFUSED, review.reasons().get(0));
-            out.println(name + ": REFUSED: reason written to rejected/" + name + ".reason.txt");
+            out.println(name + ": REFUSED: reason written to rejected/" + reasonName);
             return;
         }
         Confirmation mode;
@@ -228,7 +350,7 @@ public final class DriveProcessor {
             if (!answer.confirmed()) {
                 long seq = desk.decline(review, answer.why()).seq();
                 if (answer.decided()) {
-                    writeReason(layout, name, review, "declined", List.of(answer.why()), seq);
+                    writeReason(folders.rejected(), reasonName, name, review, "declined", List.of(answer.why()), seq);
                 }
                 report.add(name, DriveReport.Result.DECLINED, answer.why());
                 out.println(name + ": declined: " + answer.why());
@@ -236,21 +358,22 @@ public final class DriveProcessor {
             }
             mode = answer.mode();
         }
-        requireSpace(layout, bytes.length + Ed25519PublicKey.SIGNATURE_LENGTH);
+        requireSpace(folders.signed(), bytes.length + Ed25519PublicKey.SIGNATURE_LENGTH);
         SignedRelease signed;
         try {
             signed = desk.sign(review, mode);
         } catch (RejectedException e) {
             // The ledger changed between review and signature (another signer): recorded as a refusal.
-            writeReason(layout, name, review, "refused", List.of(e.getMessage()), 0);
+            writeReason(folders.rejected(), reasonName, name, review, "refused", List.of(e.getMessage()), 0);
             report.add(name, DriveReport.Result.REFUSED, e.getMessage());
             out.println(name + ": REFUSED: " + e.getMessage());
             return;
         }
         String version = signed.version();
-        String file = version + ".bin";
-        writeOnDrive(layout.signedBlob(version), signed.signed(), false);
-        writeOnDrive(layout.receipt(version), Receipt.of(file, signed.signed(), signed.signature(), signed.record(), name).toJson(), true);
+        String file = DriveLayout.signedBlobName(version);
+        writeOnDrive(folders.signed(), file, signed.signed(), false);
+        writeOnDrive(folders.signed(), DriveLayout.receiptName(version),
+                Receipt.of(file, signed.signed(), signed.signature(), signed.record(), name).toJson(), true);
         outputs.put(version, review.digest());
         report.add(name, DriveReport.Result.SIGNED, "signed/" + file + (signed.isRepeat() ? " (repeat of ledger record "
                 + signed.record().repeatOf() + ")" : ""));
@@ -262,15 +385,16 @@ public final class DriveProcessor {
     private enum Existing { NONE, THIS_BLOB_SIGNED, OTHER_CONTENT, NOT_OURS }
 
     /** What {@code signed/<version>.bin} holds relative to this input. */
-    private Existing existing(DriveLayout layout, String version, byte[] unsigned) {
-        Path bin = layout.signedBlob(version);
-        if (!Files.exists(bin, LinkOption.NOFOLLOW_LINKS)) {
+    private Existing existing(SafeFolder signedDir, String version, byte[] unsigned) {
+        Path bin = Path.of(DriveLayout.signedBlobName(version));
+        Optional<BasicFileAttributes> a = attributes(signedDir, bin);
+        if (a.isEmpty()) {
             return Existing.NONE;
         }
-        if (!Files.isRegularFile(bin, LinkOption.NOFOLLOW_LINKS)) {
+        if (!a.get().isRegularFile()) {
             return Existing.NOT_OURS;
         }
-        byte[] signed = readInput(bin);
+        byte[] signed = readSigned(signedDir, bin);
         if (signed == null || signed.length < Ed25519PublicKey.SIGNATURE_LENGTH) {
             return Existing.NOT_OURS;
         }
@@ -283,9 +407,9 @@ public final class DriveProcessor {
     }
 
     /** Writes a missing receipt for a signed file that a killed pass left without one. */
-    private void ensureReceipt(DriveLayout layout, String version, Review review, String name) {
-        Path receipt = layout.receipt(version);
-        if (Files.exists(receipt, LinkOption.NOFOLLOW_LINKS)) {
+    private void ensureReceipt(SafeFolder signedDir, String version, Review review, String name) {
+        Path receipt = Path.of(DriveLayout.receiptName(version));
+        if (attributes(signedDir, receipt).isPresent()) {
             return;
         }
         String key = desk.key().publicKey().hex();
@@ -297,37 +421,42 @@ public final class DriveProcessor {
                     + " has no record of it (signed on another machine?): no receipt written");
             return;
         }
-        byte[] signed = readInput(layout.signedBlob(version));
+        String file = DriveLayout.signedBlobName(version);
+        byte[] signed = readSigned(signedDir, Path.of(file));
+        if (signed == null || signed.length < Ed25519PublicKey.SIGNATURE_LENGTH) {
+            throw new EnvironmentException("signed/" + file + " read back wrong: the drive is failing; use another drive");
+        }
         byte[] sig = Arrays.copyOfRange(signed, signed.length - Ed25519PublicKey.SIGNATURE_LENGTH, signed.length);
-        writeOnDrive(receipt, Receipt.of(version + ".bin", signed, sig, record.get(), name).toJson(), true);
+        writeOnDrive(signedDir, receipt.toString(), Receipt.of(file, signed, sig, record.get(), name).toJson(), true);
     }
 
-    private void ignore(DriveLayout layout, String name, DriveReport report, String why) {
+    private void ignore(Folders folders, String reasonName, String name, DriveReport report, String why) {
         report.add(name, DriveReport.Result.IGNORED, why);
         out.println(name + ": " + why);
-        if (!Files.exists(layout.reason(name), LinkOption.NOFOLLOW_LINKS)) {
-            writeReason(layout, name, null, "ignored", List.of(why), 0);
+        if (attributes(folders.rejected(), Path.of(reasonName)).isEmpty()) {
+            writeReason(folders.rejected(), reasonName, name, null, "ignored", List.of(why), 0);
         }
     }
 
-    /** The verdict of {@code rejected/<name>.reason.txt} when it is about these bytes. */
-    private static Optional<String> earlierVerdict(DriveLayout layout, String name, String digestHex) {
-        Path reason = layout.reason(name);
-        if (!Files.isRegularFile(reason, LinkOption.NOFOLLOW_LINKS)) {
-            return Optional.empty();
-        }
+    /** The verdict of {@code rejected/<reason name>} when it is about these bytes. */
+    private static Optional<String> earlierVerdict(SafeFolder rejected, String reasonName, String digestHex) {
         try {
-            List<String> lines = Files.readAllLines(reason, StandardCharsets.UTF_8);
+            Optional<byte[]> text = rejected.read(Path.of(reasonName), MAX_REASON_FILE);
+            if (text.isEmpty()) {
+                return Optional.empty();
+            }
+            List<String> lines = new String(text.get(), StandardCharsets.UTF_8).lines().toList();
             if (!lines.contains("digest       " + digestHex)) {
                 return Optional.empty();
             }
             return lines.stream().filter(l -> l.startsWith("verdict      ")).map(l -> l.substring(13).strip()).findFirst();
         } catch (IOException e) {
-            return Optional.empty();
+            return Optional.empty(); // Missing, a link, or unreadable: no earlier verdict to honour.
         }
     }
 
-    private static void writeReason(DriveLayout layout, String name, Review review, String verdict, List<String> reasons, long seq) {
+    private static void writeReason(SafeFolder rejected, String reasonName, String name, Review review, String verdict,
+                                    List<String> reasons, long seq) {
         StringBuilder sb = new StringBuilder();
         sb.append("input        ").append(name).append('\n');
         sb.append("verdict      ").append(verdict).append('\n');
@@ -343,31 +472,44 @@ public final class DriveProcessor {
         for (String r : reasons) {
             sb.append("reason       ").append(r).append('\n');
         }
-        writeOnDrive(layout.reason(name), sb.toString().getBytes(StandardCharsets.UTF_8), true);
+        writeOnDrive(rejected, reasonName, sb.toString().getBytes(StandardCharsets.UTF_8), true);
     }
 
     /**
      * Writes a file on the drive atomically. A folder that vanished or a file that
      * appeared meanwhile means the drive was pulled or changed under us: a drive fault.
      */
-    private static void writeOnDrive(Path target, byte[] content, boolean overwrite) {
+    private static void writeOnDrive(SafeFolder folder, String name, byte[] content, boolean overwrite) {
+        Path path = folder.pathOf(Path.of(name));
         try {
-            AtomicFile.write(target, content, overwrite);
-        } catch (UsageException e) {
-            throw new EnvironmentException("cannot write " + target + ": " + e.getMessage()
-                    + " (the drive was removed or changed during the pass); nothing partial was left");
+            folder.write(Path.of(name), content, overwrite);
+        } catch (FileAlreadyExistsException e) {
+            throw new EnvironmentException("cannot write " + path + ": it appeared during the pass (the drive was changed "
+                    + "under the signer); it was left untouched and nothing partial was left");
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot write " + path + ": " + AtomicFile.describe(e)
+                    + ": the drive was removed, is full or read-only; nothing partial was left");
         }
     }
 
-    private static void requireSpace(DriveLayout layout, long bytes) {
+    private static Optional<BasicFileAttributes> attributes(SafeFolder folder, Path name) {
         try {
-            long free = Files.getFileStore(layout.signed()).getUsableSpace();
+            return folder.attributes(name);
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + folder.pathOf(name) + ": " + AtomicFile.describe(e)
+                    + ": the drive was removed or is damaged; re-insert it and run again");
+        }
+    }
+
+    private static void requireSpace(SafeFolder signedDir, long bytes) {
+        try {
+            long free = Files.getFileStore(signedDir.path()).getUsableSpace();
             if (free < bytes + SPACE_MARGIN) {
                 throw new EnvironmentException("drive is full: " + free + " bytes free, " + (bytes + SPACE_MARGIN)
                         + " needed for the next signed file; nothing was signed; make room and run again");
             }
         } catch (IOException e) {
-            throw new EnvironmentException("cannot read the free space of " + layout.signed() + ": " + AtomicFile.describe(e)
+            throw new EnvironmentException("cannot read the free space of " + signedDir.path() + ": " + AtomicFile.describe(e)
                     + ": the drive was removed; re-insert it and run again");
         }
     }
@@ -376,46 +518,50 @@ public final class DriveProcessor {
      * Re-reads every signed file of this pass from the drive and checks it against the
      * digest that was signed, the key, and its receipt.
      */
-    private void verifyOutputs(DriveLayout layout, Map<String, byte[]> outputs, DriveReport report) {
+    private void verifyOutputs(Folders folders, Map<String, byte[]> outputs, DriveReport report) {
         Ed25519PublicKey key = desk.key().publicKey();
+        SafeFolder signedDir = folders.signed();
         for (Map.Entry<String, byte[]> o : outputs.entrySet()) {
             String version = o.getKey();
-            byte[] signed = readInput(layout.signedBlob(version));
+            String file = DriveLayout.signedBlobName(version);
+            byte[] signed = readSigned(signedDir, Path.of(file));
             if (signed == null || signed.length < Ed25519PublicKey.SIGNATURE_LENGTH) {
-                throw new EnvironmentException("signed/" + version + ".bin read back wrong: the drive is failing; use another drive");
+                throw new EnvironmentException("signed/" + file + " read back wrong: the drive is failing; use another drive");
             }
             int body = signed.length - Ed25519PublicKey.SIGNATURE_LENGTH;
             byte[] digest = sha256(Arrays.copyOf(signed, body));
             byte[] sig = Arrays.copyOfRange(signed, body, signed.length);
             if (!Arrays.equals(digest, o.getValue()) || !key.verify(digest, sig)) {
-                throw new EnvironmentException("signed/" + version + ".bin read back does not match the digest that was signed ("
+                throw new EnvironmentException("signed/" + file + " read back does not match the digest that was signed ("
                         + Fingerprints.of(o.getValue()) + "): the drive is failing; use another drive and run again");
             }
-            Path receiptPath = layout.receipt(version);
-            if (Files.exists(receiptPath, LinkOption.NOFOLLOW_LINKS)) {
+            Path receiptName = Path.of(DriveLayout.receiptName(version));
+            if (attributes(signedDir, receiptName).isPresent()) {
                 try {
-                    Receipt receipt = Receipt.parse(Files.readAllBytes(receiptPath));
+                    Receipt receipt = Receipt.parse(signedDir.read(receiptName, MAX_REASON_FILE)
+                            .orElseThrow(() -> new IOException("it is too large")));
                     if (!receipt.digest().equals(HexFormat.of().formatHex(digest)) || receipt.size() != signed.length) {
                         throw new IOException("it describes another blob");
                     }
                 } catch (IOException e) {
-                    throw new EnvironmentException("receipt signed/" + version + ".bin.receipt.json read back wrong: "
-                            + e.getMessage() + ": the drive is failing; use another drive");
+                    throw new EnvironmentException("receipt signed/" + receiptName + " read back wrong: "
+                            + AtomicFile.describe(e) + ": the drive is failing; use another drive");
                 }
             }
-            report.verifiedOutput(version + ".bin");
+            report.verifiedOutput(file);
         }
-        AtomicFile.fsyncDirectory(layout.signed());
-        AtomicFile.fsyncDirectory(layout.rejected());
+        signedDir.fsync();
+        folders.rejected().fsync();
     }
 
-    /** Reads a file without following links; null when it is larger than any release. */
-    private static byte[] readInput(Path path) {
-        try (InputStream in = Files.newInputStream(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] bytes = in.readNBytes((int) ReleaseBlob.MAX_IN_MEMORY + 1);
-            return bytes.length > ReleaseBlob.MAX_IN_MEMORY ? null : bytes;
+    /** Reads a signed file without following links; null when it is larger than any signed release. */
+    private static byte[] readSigned(SafeFolder signedDir, Path name) {
+        try {
+            return signedDir.read(name, ReleaseBlob.MAX_IN_MEMORY + Ed25519PublicKey.SIGNATURE_LENGTH).orElse(null);
+        } catch (SafeFolder.NotRegularFileException e) {
+            return null;
         } catch (IOException e) {
-            throw new EnvironmentException("cannot read " + path + ": " + AtomicFile.describe(e)
+            throw new EnvironmentException("cannot read " + signedDir.pathOf(name) + ": " + AtomicFile.describe(e)
                     + ": the drive was removed or is damaged; re-insert it and run again");
         }
     }

@@ -80,8 +80,10 @@ public final class DriveWatcher {
             }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
                 for (Path d : ds) {
+                    // Only looks (no content is read): a drive whose outbox is a link is handed on,
+                    // so the pass reports it instead of the drive being silently passed over.
                     if (Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)
-                            && Files.isDirectory(new DriveLayout(d).outbox(), LinkOption.NOFOLLOW_LINKS)) {
+                            && Files.exists(new DriveLayout(d).outbox(), LinkOption.NOFOLLOW_LINKS)) {
                         drives.add(d);
                     }
                 }

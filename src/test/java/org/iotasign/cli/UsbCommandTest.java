@@ -121,4 +121,21 @@ class UsbCommandTest {
         Cli.Result verify = Cli.run("ledger", "verify", "--ledger", ledger(), "--head", records.get(0).hash());
         assertEquals(0, verify.exit(), verify::toString);
     }
+
+    @Test
+    void signIntoAMissingOrUnwritableFolderIsRefusedBeforeTheLedgerOrTheToken() throws IOException {
+        Path in = Files.write(dir.resolve("05.unsigned"), f.release("02_08_05"));
+        Cli.Result missing = Cli.run("sign", "--key", key, "--ledger", ledger(), in.toString(), "-o", dir.resolve("no/such/05.bin").toString());
+        assertEquals(2, missing.exit(), missing::toString);
+        assertTrue(missing.err().contains("output folder " + dir.resolve("no/such") + " does not exist"), missing.err());
+        // /sys refuses new files even to root, whom permission bits do not stop.
+        Cli.Result unwritable = Cli.run("sign", "--key", key, "--ledger", ledger(), in.toString(), "-o", "/sys/05.bin");
+        assertEquals(3, unwritable.exit(), unwritable::toString);
+        assertTrue(unwritable.err().contains("cannot write in output folder /sys"), unwritable.err());
+        for (Cli.Result r : List.of(missing, unwritable)) {
+            assertEquals(1, r.err().lines().count(), r::toString);
+            assertTrue(r.out().isEmpty(), "refused before the review: " + r);
+        }
+        assertTrue(!Files.exists(Path.of(ledger())), "no ledger record: nothing was signed");
+    }
 }

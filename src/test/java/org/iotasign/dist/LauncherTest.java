@@ -150,4 +150,29 @@ class LauncherTest {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().contains("arg=" + dir.resolve("bundle/lib/iotasign.jar")), r.out());
     }
+
+    /** With no locale Java decodes every non-ASCII byte of a file name to U+FFFD: the launcher sets a UTF-8 one. */
+    @Test
+    void aUtf8LocaleIsSetWhenNoneIsAndAnyOtherIsLeftAlone() throws IOException {
+        Path home = Files.createDirectories(dir.resolve("jdk-locale"));
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\necho \"LC_ALL=${LC_ALL-unset} LC_CTYPE=${LC_CTYPE-unset} LANG=${LANG-unset}\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        Map<Map<String, String>, String> cases = Map.of(
+                Map.of(), "LC_ALL=unset LC_CTYPE=C.UTF-8 LANG=unset",
+                Map.of("LANG", "C"), "LC_ALL=unset LC_CTYPE=C.UTF-8 LANG=C",
+                Map.of("LC_ALL", "POSIX", "LANG", "de_DE.UTF-8"), "LC_ALL=C.UTF-8 LC_CTYPE=unset LANG=de_DE.UTF-8",
+                Map.of("LC_CTYPE", "C", "LANG", "fr_FR.UTF-8"), "LC_ALL=unset LC_CTYPE=C.UTF-8 LANG=fr_FR.UTF-8",
+                Map.of("LANG", "de_DE.UTF-8"), "LC_ALL=unset LC_CTYPE=unset LANG=de_DE.UTF-8",
+                Map.of("LC_ALL", "en_GB.ISO-8859-1"), "LC_ALL=en_GB.ISO-8859-1 LC_CTYPE=unset LANG=unset");
+        for (Map.Entry<Map<String, String>, String> c : cases.entrySet()) {
+            Map<String, String> env = env(home.resolve("bin").toString());
+            env.keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+            env.putAll(c.getKey());
+            Processes.Result r = launch(env, "--version");
+            assertEquals(0, r.exit(), r.toString());
+            assertEquals(c.getValue(), r.out().strip(), "with " + c.getKey());
+        }
+    }
 }

@@ -54,4 +54,26 @@ class PinSourcesTest {
         EnvironmentException e = assertThrows(EnvironmentException.class, () -> PinSources.fromFile(dir.resolve("missing")).pin("user PIN"));
         assertFalse(e.getMessage().isEmpty());
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(20)
+    void onlyASmallRegularFileIsReadAsAPinFile(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertTrue(mkfifo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && mkfifo.exitValue() == 0);
+        Path large = Files.writeString(dir.resolve("large"), "1".repeat(PinSources.MAX_PIN_FILE + 1));
+        Map<Path, String> refused = Map.of(
+                fifo, "is not a regular file (a FIFO, socket or device)", // opening it would block: never opened
+                Path.of("/dev/zero"), "is not a regular file", // never ends: never read
+                dir, "is a folder",
+                large, "holds more than 256 bytes");
+        for (Map.Entry<Path, String> r : refused.entrySet()) {
+            UsageException e = assertThrows(UsageException.class, () -> PinSources.fromFile(r.getKey()).pin("user PIN"));
+            assertTrue(e.getMessage().contains(r.getValue()) && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Path.of("/dev/zero"));
+        assertThrows(UsageException.class, () -> PinSources.fromFile(link).pin("user PIN"));
+        Path exact = Files.writeString(dir.resolve("exact"), "7".repeat(PinSources.MAX_PIN_FILE - 1) + "\n");
+        assertArrayEquals("7".repeat(PinSources.MAX_PIN_FILE - 1).getBytes(StandardCharsets.US_ASCII), PinSources.fromFile(exact).pin("user PIN"));
+    }
 }
