@@ -212,7 +212,7 @@ final class KeyBackupCommands {
                 PrintWriter out = spec.commandLine().getOut();
                 LedgerRecord.TokenWritten written = importChecked(uri, ctx, seed, publicKey, out);
                 Ledger.Appended a = record(ledger, LedgerRecord.Outcome.RESTORE, publicKey, "restore of ceremony " + first.ceremonyId()
-                        + " from " + inputs.names(shares), new LedgerRecord.KeyEvent(first.ceremonyId(), first.threshold(),
+                        + " from shares " + indexes(shares), new LedgerRecord.KeyEvent(first.ceremonyId(), first.threshold(),
                         first.count(), indexes(shares), List.of(written)));
                 out.println("restored key " + publicKey.fingerprint() + " of ceremony " + first.ceremonyId() + " into " + written.uri());
                 out.println("recorded as ledger record " + a.seq());
@@ -252,7 +252,7 @@ final class KeyBackupCommands {
                 KeyShare first = shares.get(0).share();
                 inputs.checkRecorded(ledger, first.ceremonyId(), publicKey);
                 Ledger.Appended a = record(ledger, LedgerRecord.Outcome.DRILL, publicKey, "drill of ceremony " + first.ceremonyId()
-                        + " with " + inputs.names(shares), new LedgerRecord.KeyEvent(first.ceremonyId(), first.threshold(),
+                        + " with shares " + indexes(shares), new LedgerRecord.KeyEvent(first.ceremonyId(), first.threshold(),
                         first.count(), indexes(shares), List.of()));
                 PrintWriter out = spec.commandLine().getOut();
                 out.println("drill passed: shares " + indexes(shares) + " of ceremony " + first.ceremonyId() + " rebuild key "
@@ -328,10 +328,6 @@ final class KeyBackupCommands {
             } catch (RejectedException e) {
                 throw new RejectedException("typed share " + n + ": " + e.getMessage());
             }
-        }
-
-        String names(List<SeedShares.NamedShare> shares) {
-            return String.join(", ", shares.stream().map(SeedShares.NamedShare::name).toList());
         }
 
         /** The rebuilt key must be the one the ledger recorded for the ceremony, or the one the operator expects. */

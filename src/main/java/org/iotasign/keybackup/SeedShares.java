@@ -131,7 +131,8 @@ public final class SeedShares {
     public record NamedShare(String name, KeyShare share) {
     }
 
-    private static byte[] interpolate(List<KeyShare> shares) {
+    /** Lagrange interpolation at 0 of exactly these shares (no checks). */
+    static byte[] interpolate(List<KeyShare> shares) {
         ShamirSplitSecretShare[] bc = new ShamirSplitSecretShare[shares.size()];
         for (int i = 0; i < bc.length; i++) {
             byte[] v = shares.get(i).value();
