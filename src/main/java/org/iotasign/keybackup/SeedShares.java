@@ -18,7 +18,8 @@ import org.iotasign.crypto.SoftwareEd25519Signer;
  * Shamir's secret sharing of a 32-byte Ed25519 seed with BouncyCastle: byte by byte over
  * GF(2^8) with the AES polynomial x^8+x^4+x^3+x+1, share x = 1..n holding f(x) of a random
  * polynomial of degree m-1 whose f(0) is the seed byte. BouncyCastle's "Native" mode
- * computes in the field without lookup tables indexed by secret bytes.
+ * multiplies by shift-and-add, without lookup tables indexed by secret bytes. Its share
+ * array is sized by the secret length (32), so n must stay at most 32; iotasign allows 16.
  */
 public final class SeedShares {
     private static final ShamirSecretSplitter.Algorithm FIELD = ShamirSecretSplitter.Algorithm.AES;
