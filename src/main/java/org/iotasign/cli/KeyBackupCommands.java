@@ -102,7 +102,11 @@ final class KeyBackupCommands {
             targets.add(KeyUri.parse(key));
             alsoTokens.forEach(u -> targets.add(KeyUri.parse(u)));
             TokenContext ctx = token.context();
+            Set<String> named = new HashSet<>();
             for (KeyUri uri : targets) {
+                if (!named.add(uri.describe())) {
+                    throw new UsageException(uri.describe() + " is given twice: name each token once (--key, then --also-token)");
+                }
                 uri.object().orElseThrow(() -> new UsageException("key URI " + uri.describe() + " has no object=LABEL: name the key"));
                 if (TokenKeys.existingPublicKey(uri, ctx).isPresent()) {
                     throw new RejectedException("token of " + uri.describe() + " already holds that key: choose another object= "
