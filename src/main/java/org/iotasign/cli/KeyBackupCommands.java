@@ -107,6 +107,8 @@ final class KeyBackupCommands {
                 if (!named.add(uri.describe())) {
                     throw new UsageException(uri.describe() + " is given twice: name each token once (--key, then --also-token)");
                 }
+            }
+            for (KeyUri uri : targets) {
                 uri.object().orElseThrow(() -> new UsageException("key URI " + uri.describe() + " has no object=LABEL: name the key"));
                 if (TokenKeys.existingPublicKey(uri, ctx).isPresent()) {
                     throw new RejectedException("token of " + uri.describe() + " already holds that key: choose another object= "

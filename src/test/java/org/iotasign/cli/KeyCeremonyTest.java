@@ -310,6 +310,50 @@ class KeyCeremonyTest {
         assertEquals(before + 1, ledger().size(), "refused drills import and record nothing");
     }
 
+    @Test
+    @Order(7)
+    void aCeremonyThatCannotCompleteStopsBeforeAKeyOrShareExists() throws Exception {
+        Path[] dirs = new Path[3];
+        for (int i = 0; i < 3; i++) {
+            dirs[i] = Files.createDirectories(fx.dir().resolve("spare-usb" + i));
+        }
+        String d0 = dirs[0].toString();
+        String d1 = dirs[1].toString();
+        String d2 = dirs[2].toString();
+        record Case(int exit, String message, List<String> args) {
+        }
+        List<Case> cases = List.of(
+                new Case(2, "--threshold must be at least 2", List.of("--shares", "3", "--threshold", "1", "--share-dir", d0,
+                        "--share-dir", d1, "--share-dir", d2)),
+                new Case(2, "--shares 3 needs 3 --share-dir folders, one per share; 2 were given", List.of("--shares", "3",
+                        "--threshold", "2", "--share-dir", d0, "--share-dir", d1)),
+                new Case(2, "is given twice: each share needs its own medium", List.of("--shares", "3", "--threshold", "2",
+                        "--share-dir", d0, "--share-dir", d1, "--share-dir", d0)),
+                new Case(2, "is given twice: name each token once", List.of("--shares", "3", "--threshold", "2", "--share-dir", d0,
+                        "--share-dir", d1, "--share-dir", d2, "--also-token", uri("beta"))),
+                new Case(2, "--shares may be at most 16", List.of("--shares", "17", "--threshold", "2", "--share-dir", d0)));
+        for (Case c : cases) {
+            List<String> args = new ArrayList<>(List.of("key", "ceremony", "--key", uri("beta"), "--ledger", ledgerPath.toString()));
+            args.addAll(c.args());
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertEquals(c.exit(), r.exit(), r::toString);
+            assertTrue(r.err().contains(c.message()), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+        int records = ledger().size();
+        // beta already holds 'release': refused before a seed exists, so no share is written.
+        Run taken = iotasign(List.of("key", "ceremony", "--key", uri("beta"), "--shares", "3", "--threshold", "2",
+                "--share-dir", d0, "--share-dir", d1, "--share-dir", d2), "");
+        assertEquals(1, taken.exit(), taken::toString);
+        assertTrue(taken.err().contains("already holds that key: choose another object= label"), taken.err());
+        for (Path d : dirs) {
+            try (Stream<Path> s = Files.list(d)) {
+                assertEquals(0, s.count(), "no share was written to " + d);
+            }
+        }
+        assertEquals(records, ledger().size());
+    }
+
     static List<byte[]> needles(byte[] seed) {
         String hex = HexFormat.of().formatHex(seed);
         return List.of(seed, hex.getBytes(StandardCharsets.US_ASCII), hex.toUpperCase().getBytes(StandardCharsets.US_ASCII),
