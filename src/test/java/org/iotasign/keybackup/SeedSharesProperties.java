@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.Size;
 /** Shamir splitting of the seed: any m of n shares rebuild it, fewer do not, whatever m, n (2..16) and seed. */
 class SeedSharesProperties {
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void anyMOfNSharesRebuildTheSeedAndFewerDoNot(@ForAll @IntRange(min = 2, max = 16) int n,
                                                   @ForAll @IntRange(min = 2, max = 16) int mWanted,
                                                   @ForAll @Size(32) byte[] seed, @ForAll long shuffleSeed) {
