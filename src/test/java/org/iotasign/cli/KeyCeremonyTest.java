@@ -186,6 +186,9 @@ class KeyCeremonyTest {
         assertTrue(scanned.size() > 5, "the scan covers the token store, ledger and the rest: " + scanned);
         assertTrue(scanned.stream().anyMatch(p -> p.startsWith(root.resolve("tokens"))), "the token store is scanned too");
         assertTrue(scanned.contains(ledgerPath));
+        for (Path drive : usb) {
+            assertEquals(1, scan(drive, needles).size(), "a share drive holds its share file and nothing else");
+        }
         // The scanner finds the seed where it is: a control, so a broken scan cannot pass.
         Path control = Files.createDirectories(fx.dir().resolve("control"));
         for (byte[] n : needles) {
