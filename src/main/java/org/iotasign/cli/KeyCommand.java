@@ -17,6 +17,8 @@ import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.KeyFormats;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.ledger.LedgerRecord;
+import org.iotasign.policy.KeyBirth;
 import org.iotasign.token.KeyUri;
 import org.iotasign.token.PinSources;
 import org.iotasign.token.TokenContext;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "key", mixinStandardHelpOptions = true,
         description = "Generate, list, export and import Ed25519 release keys on a PKCS#11 token.",
-        subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class, KeyCommand.Export.class, KeyCommand.ImportSeed.class})
+        subcommands = {KeyCommand.Generate.class, KeyCommand.ListKeys.class, KeyCommand.Export.class, KeyCommand.ImportSeed.class,
+                KeyBackupCommands.Ceremony.class, KeyBackupCommands.Restore.class, KeyBackupCommands.Drill.class})
 final class KeyCommand implements Callable<Integer> {
     static final String KEY_DESCRIPTION = "PKCS#11 URI of the key (RFC 7512), e.g. 'pkcs11:token=iotasign;object=release;id=%%01"
             + "?pin-source=file:/path/pin'. Default: ${DEFAULT-VALUE}, the release key in the tool's own SoftHSM2 token.";
@@ -41,7 +44,7 @@ final class KeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, list, export or import-seed");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, list, export, import-seed, ceremony, restore or drill");
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -108,6 +111,9 @@ final class KeyCommand implements Callable<Integer> {
         @Mixin
         TokenOptions token;
 
+        @Mixin
+        LedgerCommand.LedgerPath where;
+
         @Override
         public Integer call() {
             KeyUri uri = KeyUri.parse(key);
@@ -115,6 +121,9 @@ final class KeyCommand implements Callable<Integer> {
             List<TokenKeys.KeyInfo> keys = TokenKeys.list(uri, ctx, noLogin ? Optional.empty() : Optional.of(PinSources.forUser(uri, ctx)));
             PrintWriter out = spec.commandLine().getOut();
             String tokenLabel = uri.token().orElse("iotasign");
+            List<LedgerRecord> history = keys.stream().anyMatch(k -> k.hasPrivate() && !k.neverExtractable())
+                    ? where.ledger().check().records() : List.of();
+            String serial = history.isEmpty() ? null : TokenKeys.tokenSerial(uri, ctx);
             if (keys.isEmpty()) {
                 out.println("no keys on token '" + tokenLabel + "': create one with 'iotasign key generate'");
             }
@@ -132,6 +141,10 @@ final class KeyCommand implements Callable<Integer> {
                     }
                 }
                 out.println(flags);
+                if (k.hasPrivate() && k.publicKey().isPresent()) {
+                    out.println("    " + KeyBirth.of(k.neverExtractable() && !k.extractable(), k.publicKey().get().hex(), serial, history)
+                            .describe());
+                }
             }
             out.flush();
             return Main.EXIT_OK;

@@ -77,6 +77,12 @@ final class LedgerCommand implements Runnable {
                 }
                 out.println(sb);
                 r.reasons().forEach(x -> out.println("       reason: " + x));
+                if (r.keyEvent() != null) {
+                    LedgerRecord.KeyEvent e = r.keyEvent();
+                    out.println("       ceremony " + e.ceremonyId() + ": " + e.threshold() + " of " + e.shares() + " shares, shares "
+                            + e.shareIndexes() + ", tokens " + (e.tokens().isEmpty() ? "none" : String.join(", ",
+                            e.tokens().stream().map(t -> t.label() + " serial " + t.serial()).toList())));
+                }
                 out.println("       source: " + r.source());
             }
             check.verdict().ifPresent(v -> out.println("ledger does not verify: " + v));

@@ -64,8 +64,47 @@ final class LedgerFormat {
         m.put("warnings", r.warnings());
         m.put("repeatOf", r.repeatOf());
         m.put("tornTail", r.tornTail());
+        if (r.keyEvent() != null) {
+            // Present only on key records, so every earlier line keeps its bytes and its hash.
+            m.put("keyEvent", keyEventMembers(r.keyEvent()));
+        }
         m.put("prev", r.prev());
         return JsonText.compact(m);
+    }
+
+    private static Map<String, Object> keyEventMembers(LedgerRecord.KeyEvent e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ceremonyId", e.ceremonyId());
+        m.put("threshold", e.threshold());
+        m.put("shares", e.shares());
+        m.put("shareIndexes", e.shareIndexes());
+        List<Map<String, Object>> tokens = new ArrayList<>();
+        for (LedgerRecord.TokenWritten t : e.tokens()) {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("serial", t.serial());
+            tm.put("label", t.label());
+            tm.put("uri", t.uri());
+            tokens.add(tm);
+        }
+        m.put("tokens", tokens);
+        return m;
+    }
+
+    private static LedgerRecord.KeyEvent keyEvent(Map<?, ?> n) {
+        if (!n.containsKey("keyEvent")) {
+            return null;
+        }
+        Map<?, ?> e = (Map<?, ?>) n.get("keyEvent");
+        List<Integer> indexes = new ArrayList<>();
+        for (Object o : (List<?>) e.get("shareIndexes")) {
+            indexes.add(((Number) o).intValue());
+        }
+        List<LedgerRecord.TokenWritten> tokens = new ArrayList<>();
+        for (Object o : (List<?>) e.get("tokens")) {
+            Map<?, ?> t = (Map<?, ?>) o;
+            tokens.add(new LedgerRecord.TokenWritten(text(t, "serial"), text(t, "label"), text(t, "uri")));
+        }
+        return new LedgerRecord.KeyEvent(text(e, "ceremonyId"), (int) number(e, "threshold"), (int) number(e, "shares"), indexes, tokens);
     }
 
     /** A line that failed to parse or whose hash does not match its content. */
@@ -102,7 +141,7 @@ final class LedgerFormat {
                     text(n, "version"), text(n, "digest"), number(n, "size"), entries, text(n, "key"), text(n, "publicKey"),
                     text(n, "tokenSerial"), text(n, "source"), text(n, "confirmation"), strings(n, "overrides"), strings(n, "reasons"),
                     strings(n, "warnings"), n.get("repeatOf") != null ? number(n, "repeatOf") : null, text(n, "tornTail"),
-                    text(n, "prev"), claimed);
+                    text(n, "prev"), claimed, keyEvent(n));
             if (!body(r).equals(body)) {
                 throw new BadLine("it is not in the ledger's own form (members added, removed or reordered)");
             }

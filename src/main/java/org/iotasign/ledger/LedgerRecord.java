@@ -28,11 +28,12 @@ import java.util.Optional;
  * @param tornTail     hex of an incomplete line discarded before this record (an append cut short by a crash)
  * @param prev         hash of the previous record (64 zeros for the first)
  * @param hash         SHA-256 of this record's line without its {@code ,"hash":...} field
+ * @param keyEvent     for a key ceremony, restore or drill: what was done with the key (null for every other record)
  */
 public record LedgerRecord(long seq, String time, Outcome outcome, String version, String digest, long size,
                            List<Entry> entries, String key, String publicKey, String tokenSerial, String source,
                            String confirmation, List<String> overrides, List<String> reasons, List<String> warnings,
-                           Long repeatOf, String tornTail, String prev, String hash) {
+                           Long repeatOf, String tornTail, String prev, String hash, KeyEvent keyEvent) {
 
     /** What a record says happened. */
     public enum Outcome {
@@ -47,7 +48,13 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
         /** A signature was recorded but the token or the verification failed afterwards: no signature left the tool. */
         FAILED,
         /** The request ended before every byte arrived (a serial transfer cancelled or abandoned): nothing was reviewed. */
-        ABANDONED;
+        ABANDONED,
+        /** A key was born in a split-key ceremony: split into shares and imported into tokens (see {@link KeyEvent}). */
+        CEREMONY,
+        /** A key was rebuilt from shares and imported into a token. */
+        RESTORE,
+        /** A key was rebuilt from shares and checked, and nothing imported: the backup still works. */
+        DRILL;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -67,6 +74,35 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
     public record Entry(String name, long length, String sha256) {
     }
 
+    /**
+     * What a ceremony, restore or drill did. Never holds a share or the seed.
+     *
+     * @param ceremonyId   the ceremony the shares belong to
+     * @param threshold    how many shares rebuild the key (m)
+     * @param shares       how many shares the ceremony made (n)
+     * @param shareIndexes the shares written (ceremony) or used (restore, drill)
+     * @param tokens       the tokens the key was imported into (empty for a drill)
+     */
+    public record KeyEvent(String ceremonyId, int threshold, int shares, List<Integer> shareIndexes, List<TokenWritten> tokens) {
+        public KeyEvent {
+            shareIndexes = List.copyOf(shareIndexes);
+            tokens = List.copyOf(tokens);
+        }
+    }
+
+    /** A token a key was imported into: its serial number, its label and the key's URI on it (no PIN, no paths). */
+    public record TokenWritten(String serial, String label, String uri) {
+    }
+
+    /** A record without a key event (every kind but ceremony, restore and drill). */
+    public LedgerRecord(long seq, String time, Outcome outcome, String version, String digest, long size,
+                        List<Entry> entries, String key, String publicKey, String tokenSerial, String source,
+                        String confirmation, List<String> overrides, List<String> reasons, List<String> warnings,
+                        Long repeatOf, String tornTail, String prev, String hash) {
+        this(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source, confirmation, overrides,
+                reasons, warnings, repeatOf, tornTail, prev, hash, null);
+    }
+
     public LedgerRecord {
         entries = List.copyOf(entries);
         overrides = List.copyOf(overrides);
@@ -82,9 +118,23 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
                 confirmation, overrides, reasons, warnings, repeatOf, null, null, null);
     }
 
+    /**
+     * A ceremony, restore or drill record before {@link Ledger#append} places it.
+     *
+     * @param source where the shares came from or went to, for people (never a share's content)
+     */
+    public static LedgerRecord keyEvent(Outcome outcome, String keyFingerprint, String publicKeyHex, String source, KeyEvent event) {
+        if (outcome != Outcome.CEREMONY && outcome != Outcome.RESTORE && outcome != Outcome.DRILL) {
+            throw new IllegalArgumentException("a key event is a ceremony, restore or drill, not " + outcome.id());
+        }
+        String tokenSerial = event.tokens().isEmpty() ? null : event.tokens().get(0).serial();
+        return new LedgerRecord(0, null, outcome, null, null, 0, List.of(), keyFingerprint, publicKeyHex, tokenSerial, source,
+                null, List.of(), List.of(), List.of(), null, null, null, null, event);
+    }
+
     LedgerRecord placed(long seq, String time, String tornTail, String prev, String hash) {
         return new LedgerRecord(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
-                confirmation, overrides, reasons, warnings, repeatOf, tornTail, prev, hash);
+                confirmation, overrides, reasons, warnings, repeatOf, tornTail, prev, hash, keyEvent);
     }
 
     public Optional<String> versionIfKnown() {

@@ -11,8 +11,10 @@ import org.iotasign.ledger.LedgerRecord;
  * @param violations the rules it breaks, overridden or not
  * @param repeatOf   the earlier signature of these exact bytes with this key, if any
  * @param previous   the highest version signed with this key before (other bytes), if any
+ * @param keyBirth   how the signing key came to be on its token
  */
-public record PolicyDecision(List<Violation> violations, Optional<LedgerRecord> repeatOf, Optional<LedgerRecord> previous) {
+public record PolicyDecision(List<Violation> violations, Optional<LedgerRecord> repeatOf, Optional<LedgerRecord> previous,
+                             KeyBirth keyBirth) {
     public PolicyDecision {
         violations = List.copyOf(violations);
     }

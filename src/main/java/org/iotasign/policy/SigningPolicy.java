@@ -46,22 +46,28 @@ public final class SigningPolicy {
      * @param keyNeverLeftToken false for extractable or imported keys
      * @param history        the ledger's committed records
      * @param conflict       outside evidence that the version names other bytes (e.g. a signed file on the drive)
+     * @param tokenSerial    the serial of the token holding the key, to find the ceremony or restore that put it there (may be null)
      */
     public record Request(ReleaseBlob blob, String parseProblem, byte[] digest, Ed25519PublicKey key, boolean keyNeverLeftToken,
-                          List<LedgerRecord> history, Optional<String> conflict) {
+                          List<LedgerRecord> history, Optional<String> conflict, String tokenSerial) {
+        public Request(ReleaseBlob blob, String parseProblem, byte[] digest, Ed25519PublicKey key, boolean keyNeverLeftToken,
+                       List<LedgerRecord> history, Optional<String> conflict) {
+            this(blob, parseProblem, digest, key, keyNeverLeftToken, history, conflict, null);
+        }
     }
 
     public PolicyDecision evaluate(Request req) {
         List<Violation> out = new ArrayList<>();
         String digestHex = HexFormat.of().formatHex(req.digest());
         String keyHex = req.key().hex();
-        if (!req.keyNeverLeftToken()) {
+        KeyBirth birth = KeyBirth.of(req.keyNeverLeftToken(), keyHex, req.tokenSerial(), req.history());
+        if (!birth.accounted()) {
             add(out, PolicyRule.EXTRACTABLE_KEY, "key " + req.key().fingerprint()
-                    + " is extractable or was imported, so copies of it may exist outside the token");
+                    + " is extractable or was imported outside a recorded ceremony or restore, so copies of it may exist outside the token");
         }
         if (req.blob() == null) {
             add(out, PolicyRule.RELEASE_PROBLEMS, req.parseProblem());
-            return new PolicyDecision(out, Optional.empty(), Optional.empty());
+            return new PolicyDecision(out, Optional.empty(), Optional.empty(), birth);
         }
         ReleaseBlob blob = req.blob();
         for (String p : blob.findings().problems()) {
@@ -96,7 +102,7 @@ public final class SigningPolicy {
             add(out, PolicyRule.DOWNGRADE, "version " + version + " is lower than " + previous.get().version()
                     + ", already signed with this key (ledger record " + previous.get().seq() + "): devices would be rolled back");
         }
-        return new PolicyDecision(out, repeatOf, previous);
+        return new PolicyDecision(out, repeatOf, previous, birth);
     }
 
     private void add(List<Violation> out, PolicyRule rule, String message) {

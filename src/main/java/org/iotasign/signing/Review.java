@@ -133,6 +133,7 @@ public final class Review {
             }
         }
         out.add("signing key  " + key.publicKey().fingerprint() + " on token serial " + key.tokenSerial() + " (" + key.description() + ")");
+        out.add("key born     " + decision.keyBirth().describe());
         if (decision.previous().isPresent()) {
             LedgerRecord p = decision.previous().get();
             out.add("previous     " + p.version() + " signed " + p.time() + " (ledger record " + p.seq() + "), changes:");

@@ -87,7 +87,7 @@ public final class SigningDesk {
     private PolicyDecision evaluate(ReleaseBlob blob, String parseProblem, byte[] digest, Optional<String> conflict,
                                     List<LedgerRecord> history) {
         return policy.evaluate(new SigningPolicy.Request(blob, parseProblem, digest, key.publicKey(), key.neverLeftToken(),
-                history, conflict));
+                history, conflict, key.tokenSerial()));
     }
 
     /**

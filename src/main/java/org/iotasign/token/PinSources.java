@@ -130,7 +130,7 @@ public final class PinSources {
      * True when {@code console} talks to a terminal. From JDK 22 System.console() exists
      * even when input is redirected; Console.isTerminal() (JDK 22+) tells the difference.
      */
-    static boolean isTerminal(Console console) {
+    public static boolean isTerminal(Console console) {
         if (console == null) {
             return false;
         }

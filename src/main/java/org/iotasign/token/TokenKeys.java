@@ -186,6 +186,13 @@ public final class TokenKeys {
         }
     }
 
+    /** The serial number of the token the URI selects (CK_TOKEN_INFO.serialNumber), read without logging in. */
+    public static String tokenSerial(KeyUri uri, TokenContext ctx) {
+        try (TokenSession s = TokenSession.open(uri, ctx, false)) {
+            return s.info().serial();
+        }
+    }
+
     /** The public key the URI names, read without logging in. */
     public static Ed25519PublicKey publicKey(KeyUri uri, TokenContext ctx) {
         try (TokenSession s = TokenSession.open(uri, ctx, false)) {

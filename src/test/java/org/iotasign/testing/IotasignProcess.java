@@ -29,7 +29,7 @@ public final class IotasignProcess {
         cmd.addAll(jvmOptions);
         Optional<Path> jar = freshJar();
         if (jar.isPresent()) {
-            cmd.addAll(List.of("-jar", jar.get().toString()));
+            cmd.addAll(List.of("-jar", jar.get().toAbsolutePath().toString()));
         } else {
             cmd.addAll(List.of("--add-modules", "jdk.crypto.cryptoki",
                     "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
