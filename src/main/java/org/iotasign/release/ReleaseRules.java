@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * Everything the device would accept but mishandle. {@code pack} refuses to produce such
  * a blob, and {@code verify}, {@code sign} and publishing refuse to pass one.
@@ -23,7 +25,7 @@ final class ReleaseRules {
         }
         Map<String, String> seen = new HashMap<>();
         for (EntryInfo e : walk.entries) {
-            String label = "entry at offset " + e.offset() + " ('" + ReleaseVersion.printable(e.name()) + "')";
+            String label = "entry at offset " + e.offset() + " ('" + TerminalText.of(e.name()) + "')";
             if (!e.nameTerminated()) {
                 f.problem(label + ": the 24-byte name field has no NUL, so the device reads the name past the header");
             } else {
