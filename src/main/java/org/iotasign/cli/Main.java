@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.Properties;
 
 import org.iotasign.IotasignException;
+import org.iotasign.io.TerminalText;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,11 +80,11 @@ public final class Main implements Runnable {
     private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (e instanceof IotasignException) {
-            err.println("iotasign: " + e.getMessage());
+            err.println("iotasign: " + TerminalText.line(e.getMessage()));
             err.flush();
             return ((IotasignException) e).exitCode();
         }
-        err.println("iotasign: internal error: " + e + " (please report this with the command that caused it)");
+        err.println("iotasign: internal error: " + TerminalText.line(String.valueOf(e)) + " (please report this with the command that caused it)");
         if (System.getenv("IOTASIGN_DEBUG") != null) {
             e.printStackTrace(err);
         }
@@ -94,7 +95,7 @@ public final class Main implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("iotasign: " + e.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        err.println("iotasign: " + TerminalText.line(e.getMessage()) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return EXIT_USAGE;
     }

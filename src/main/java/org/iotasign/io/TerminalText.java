@@ -21,6 +21,7 @@ public final class TerminalText {
     /** Code points (or bytes) shown before a cut: a file name or a server's line fits, a body does not. */
     public static final int DEFAULT_LIMIT = 200;
     private static final int NO_QUOTE = -1;
+    private static final int LINE_LIMIT = 1000;
 
     private TerminalText() {
     }
@@ -42,6 +43,35 @@ public final class TerminalText {
                 return cut(sb, s.codePointCount(0, s.length()), "characters");
             }
             appendCodePoint(sb, cp, NO_QUOTE);
+            shown++;
+            i += Character.charCount(cp);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * A whole message (an error, a reason) that mixes the tool's words with outside parts:
+     * unsafe characters are escaped as in {@link #of(String)}, but a backslash is left as
+     * it is, because the outside parts of such messages were rendered with {@link #of}
+     * when the message was made and a second pass would double their backslashes. Safe
+     * for the terminal; not meant to be read back. Cut after 1000 code points.
+     */
+    public static String line(String s) {
+        if (s == null) {
+            return "(none)";
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        int shown = 0;
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (shown == LINE_LIMIT) {
+                return cut(sb, s.codePointCount(0, s.length()), "characters");
+            }
+            if (cp == '\\') {
+                sb.append('\\');
+            } else {
+                appendCodePoint(sb, cp, NO_QUOTE);
+            }
             shown++;
             i += Character.charCount(cp);
         }

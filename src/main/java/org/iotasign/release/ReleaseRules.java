@@ -40,7 +40,7 @@ final class ReleaseRules {
             String key = e.name().toLowerCase(Locale.ROOT);
             String previous = seen.putIfAbsent(key, e.name());
             if (previous != null) {
-                f.problem(label + ": duplicate of '" + previous + "' (names are compared ignoring case): the device appends both into one file"
+                f.problem(label + ": duplicate of '" + TerminalText.of(previous) + "' (names are compared ignoring case): the device appends both into one file"
                         + (e.isFirmware() ? ", and a doubled iotawatt.bin carries two MD5 strings and fails to install" : ""));
             }
             if (e.name().equalsIgnoreCase(ReleaseLayout.CONFIG_NAME)) {

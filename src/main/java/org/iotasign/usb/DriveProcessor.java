@@ -28,6 +28,7 @@ import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.signing.Confirmation;
@@ -67,14 +68,15 @@ public final class DriveProcessor {
     public DriveReport process(Path drive) {
         DriveLayout layout = new DriveLayout(drive);
         DriveReport report = new DriveReport(drive);
+        String shownDrive = TerminalText.quoted(drive.toString());
         if (!Files.isDirectory(drive)) {
-            throw new UsageException("drive " + drive + " is not a mounted folder: check the path given with --drive");
+            throw new UsageException("drive " + shownDrive + " is not a mounted folder: check the path given with --drive");
         }
         if (!Files.isDirectory(layout.outbox(), LinkOption.NOFOLLOW_LINKS)) {
-            throw new UsageException("drive " + drive + " has no iotasign/outbox folder: is it the signing drive? "
+            throw new UsageException("drive " + shownDrive + " has no iotasign/outbox folder: is it the signing drive? "
                     + "The build machine puts its .unsigned files in iotasign/outbox (see docs/usb-workflow.md)");
         }
-        out.println("drive " + drive + ": signing with key " + desk.key().publicKey().fingerprint()
+        out.println("drive " + shownDrive + ": signing with key " + desk.key().publicKey().fingerprint()
                 + ", ledger " + desk.ledger().path());
         try {
             prepareOutputFolders(layout);
@@ -88,12 +90,12 @@ public final class DriveProcessor {
         } catch (EnvironmentException e) {
             report.fault(e.getMessage());
         }
-        out.println("drive " + drive + ": " + report.summary());
+        out.println("drive " + shownDrive + ": " + report.summary());
         if (report.isSafeToRemove()) {
-            out.println("drive " + drive + ": all outputs written, synced, re-read and verified ("
+            out.println("drive " + shownDrive + ": all outputs written, synced, re-read and verified ("
                     + report.verifiedOutputs().size() + " signed file(s)): SAFE TO REMOVE");
         } else {
-            out.println("drive " + drive + ": stopped: " + report.fault().orElse("")
+            out.println("drive " + shownDrive + ": stopped: " + TerminalText.line(report.fault().orElse(""))
                     + ": nothing partial was left; fix this and run again to finish");
         }
         out.flush();
@@ -159,6 +161,8 @@ public final class DriveProcessor {
         if (name.startsWith(".") || !name.endsWith(DriveLayout.INPUT_SUFFIX)) {
             return; // Not an input: build machines copy through dot-names; other files are not ours.
         }
+        // The drive chose the name: it is shown only quoted and escaped.
+        String shown = TerminalText.quoted(name);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(input, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -167,36 +171,37 @@ public final class DriveProcessor {
         }
         if (!attrs.isRegularFile()) {
             String kind = attrs.isSymbolicLink() ? "a symbolic link (never followed)" : attrs.isDirectory() ? "a folder" : "a special file";
-            ignore(layout, name, report, name + " is " + kind + ", not a release file: ignored; put the blob itself in the outbox");
+            ignore(layout, name, report, shown + " is " + kind + ", not a release file: ignored; put the blob itself in the outbox");
             return;
         }
         if (attrs.size() > ReleaseBlob.MAX_IN_MEMORY) {
-            ignore(layout, name, report, name + " is " + attrs.size() + " bytes, larger than any release ("
+            ignore(layout, name, report, shown + " is " + attrs.size() + " bytes, larger than any release ("
                     + ReleaseBlob.MAX_IN_MEMORY + " bytes at most): ignored");
             return;
         }
         byte[] bytes = readInput(input);
         if (bytes == null) {
-            ignore(layout, name, report, name + " grew past " + ReleaseBlob.MAX_IN_MEMORY + " bytes while being read: ignored");
+            ignore(layout, name, report, shown + " grew past " + ReleaseBlob.MAX_IN_MEMORY + " bytes while being read: ignored");
             return;
         }
         String source = "usb:" + input.toAbsolutePath();
         Review review = desk.review(bytes, source);
         if (review.version().isPresent()) {
             String version = review.version().get();
+            String shownVersion = TerminalText.of(version);
             Existing existing = existing(layout, version, bytes);
             if (existing == Existing.THIS_BLOB_SIGNED) {
                 ensureReceipt(layout, version, review, name);
                 outputs.put(version, review.digest());
-                report.add(name, DriveReport.Result.ALREADY_SIGNED, "signed/" + version + ".bin already holds this blob signed by this key");
-                out.println(name + ": already signed as signed/" + version + ".bin (not offered again)");
+                report.add(name, DriveReport.Result.ALREADY_SIGNED, "signed/" + shownVersion + ".bin already holds this blob signed by this key");
+                out.println(shown + ": already signed as signed/" + shownVersion + ".bin (not offered again)");
                 return;
             }
             if (existing == Existing.OTHER_CONTENT) {
-                review = desk.review(bytes, source, Optional.of("signed/" + version + ".bin on this drive holds another blob of version "
-                        + version + ": devices cache releases by version, so give this build a new version"));
+                review = desk.review(bytes, source, Optional.of("signed/" + shownVersion + ".bin on this drive holds another blob of version "
+                        + shownVersion + ": devices cache releases by version, so give this build a new version"));
             } else if (existing == Existing.NOT_OURS) {
-                ignore(layout, name, report, "signed/" + version + ".bin exists but is not this blob signed by key "
+                ignore(layout, name, report, "signed/" + shownVersion + ".bin exists but is not this blob signed by key "
                         + desk.key().publicKey().fingerprint() + ": left untouched; move it off the drive to sign this blob");
                 return;
             }
@@ -204,20 +209,20 @@ public final class DriveProcessor {
         Optional<String> earlier = earlierVerdict(layout, name, review.digestHex());
         // A refusal is decided again each pass (an override flag may now allow it); an operator's decline stands.
         if (earlier.isPresent() && (review.refused() || !earlier.get().equals("refused"))) {
-            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + name + ".reason.txt");
-            out.println(name + ": already " + earlier.get() + " (see rejected/" + name
+            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + shown + ".reason.txt");
+            out.println(shown + ": already " + TerminalText.of(earlier.get()) + " (see rejected/" + shown
                     + ".reason.txt; delete it to have the blob reviewed again)");
             return;
         }
         out.println();
-        out.println("=== " + name);
+        out.println("=== " + shown);
         review.lines().forEach(out::println);
         out.flush();
         if (review.refused()) {
             long seq = desk.refuse(review).seq();
             writeReason(layout, name, review, "refused", review.reasons(), seq);
             report.add(name, DriveReport.Result.REFUSED, review.reasons().get(0));
-            out.println(name + ": REFUSED: reason written to rejected/" + name + ".reason.txt");
+            out.println(shown + ": REFUSED: reason written to rejected/" + shown + ".reason.txt");
             return;
         }
         Confirmation mode;
@@ -231,7 +236,7 @@ public final class DriveProcessor {
                     writeReason(layout, name, review, "declined", List.of(answer.why()), seq);
                 }
                 report.add(name, DriveReport.Result.DECLINED, answer.why());
-                out.println(name + ": declined: " + answer.why());
+                out.println(shown + ": declined: " + TerminalText.line(answer.why()));
                 return;
             }
             mode = answer.mode();
@@ -244,7 +249,7 @@ public final class DriveProcessor {
             // The ledger changed between review and signature (another signer): recorded as a refusal.
             writeReason(layout, name, review, "refused", List.of(e.getMessage()), 0);
             report.add(name, DriveReport.Result.REFUSED, e.getMessage());
-            out.println(name + ": REFUSED: " + e.getMessage());
+            out.println(shown + ": REFUSED: " + TerminalText.line(e.getMessage()));
             return;
         }
         String version = signed.version();
@@ -254,7 +259,7 @@ public final class DriveProcessor {
         outputs.put(version, review.digest());
         report.add(name, DriveReport.Result.SIGNED, "signed/" + file + (signed.isRepeat() ? " (repeat of ledger record "
                 + signed.record().repeatOf() + ")" : ""));
-        out.println(name + ": signed -> signed/" + file + " (ledger record " + signed.record().seq()
+        out.println(shown + ": signed -> signed/" + TerminalText.of(file) + " (ledger record " + signed.record().seq()
                 + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
         out.flush();
     }
@@ -293,7 +298,7 @@ public final class DriveProcessor {
                 .filter(r -> r.outcome().isSignature() && review.digestHex().equals(r.digest()) && key.equals(r.publicKey()))
                 .reduce((a, b) -> b);
         if (record.isEmpty()) {
-            out.println(name + ": signed/" + version + ".bin has no receipt and ledger " + desk.ledger().path()
+            out.println(TerminalText.quoted(name) + ": signed/" + TerminalText.of(version) + ".bin has no receipt and ledger " + desk.ledger().path()
                     + " has no record of it (signed on another machine?): no receipt written");
             return;
         }
@@ -304,7 +309,7 @@ public final class DriveProcessor {
 
     private void ignore(DriveLayout layout, String name, DriveReport report, String why) {
         report.add(name, DriveReport.Result.IGNORED, why);
-        out.println(name + ": " + why);
+        out.println(TerminalText.quoted(name) + ": " + TerminalText.line(why));
         if (!Files.exists(layout.reason(name), LinkOption.NOFOLLOW_LINKS)) {
             writeReason(layout, name, null, "ignored", List.of(why), 0);
         }
@@ -329,10 +334,10 @@ public final class DriveProcessor {
 
     private static void writeReason(DriveLayout layout, String name, Review review, String verdict, List<String> reasons, long seq) {
         StringBuilder sb = new StringBuilder();
-        sb.append("input        ").append(name).append('\n');
+        sb.append("input        ").append(TerminalText.quoted(name)).append('\n');
         sb.append("verdict      ").append(verdict).append('\n');
         if (review != null) {
-            sb.append("version      ").append(review.version().orElse("(not a valid blob)")).append('\n');
+            sb.append("version      ").append(review.version().map(TerminalText::quoted).orElse("(not a valid blob)")).append('\n');
             sb.append("digest       ").append(review.digestHex()).append('\n');
             sb.append("fingerprint  ").append(review.digestFingerprint()).append('\n');
         }
@@ -341,7 +346,7 @@ public final class DriveProcessor {
             sb.append("ledger       record ").append(seq).append('\n');
         }
         for (String r : reasons) {
-            sb.append("reason       ").append(r).append('\n');
+            sb.append("reason       ").append(TerminalText.line(r)).append('\n');
         }
         writeOnDrive(layout.reason(name), sb.toString().getBytes(StandardCharsets.UTF_8), true);
     }
