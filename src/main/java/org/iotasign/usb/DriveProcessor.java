@@ -209,9 +209,9 @@ public final class DriveProcessor {
         Optional<String> earlier = earlierVerdict(layout, name, review.digestHex());
         // A refusal is decided again each pass (an override flag may now allow it); an operator's decline stands.
         if (earlier.isPresent() && (review.refused() || !earlier.get().equals("refused"))) {
-            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + shown + ".reason.txt");
-            out.println(shown + ": already " + TerminalText.of(earlier.get()) + " (see rejected/" + shown
-                    + ".reason.txt; delete it to have the blob reviewed again)");
+            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see " + TerminalText.quoted("rejected/" + name + ".reason.txt"));
+            out.println(shown + ": already " + TerminalText.of(earlier.get()) + " (see " + TerminalText.quoted("rejected/" + name + ".reason.txt")
+                    + "; delete it to have the blob reviewed again)");
             return;
         }
         out.println();
@@ -222,7 +222,7 @@ public final class DriveProcessor {
             long seq = desk.refuse(review).seq();
             writeReason(layout, name, review, "refused", review.reasons(), seq);
             report.add(name, DriveReport.Result.REFUSED, review.reasons().get(0));
-            out.println(shown + ": REFUSED: reason written to rejected/" + shown + ".reason.txt");
+            out.println(shown + ": REFUSED: reason written to " + TerminalText.quoted("rejected/" + name + ".reason.txt"));
             return;
         }
         Confirmation mode;
