@@ -19,7 +19,7 @@ import net.jqwik.api.constraints.Size;
 /** Outside text rendered for a terminal: nothing that acts on the terminal survives, and nothing is lost or ambiguous. */
 class TerminalTextTest {
 
-    @Property(tries = 1000)
+    @Property(tries = 600)
     void renderedBytesHoldNoControlOrFormatCharacterAndReadBackExactly(@ForAll @Size(max = 300) byte[] raw) {
         String shown = TerminalText.of(raw, Integer.MAX_VALUE);
         assertPrintable(shown);
@@ -35,7 +35,7 @@ class TerminalTextTest {
                         .map(l -> l.stream().map(String::valueOf).reduce("", String::concat)));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 600)
     void renderedStringsHoldNoControlOrFormatCharacterAndReadBackExactly(@ForAll("hostileStrings") String s) {
         String shown = TerminalText.of(s, Integer.MAX_VALUE);
         assertPrintable(shown);
@@ -47,6 +47,16 @@ class TerminalTextTest {
         String inner = quoted.substring(1, quoted.length() - 1);
         assertTrue(quoted.startsWith("\"") && quoted.endsWith("\"") && !inner.replace("\\\\", "").replace("\\\"", "").contains("\""),
                 "a quote inside is escaped, so the field's end cannot be faked: " + quoted);
+    }
+
+    @Property(tries = 300)
+    void jsonForATerminalKeepsExactValuesAndOnlyPrintableAscii(@ForAll("hostileStrings") String s) throws Exception {
+        if (hasLoneSurrogate(s)) {
+            return; // Not a string any input decodes to.
+        }
+        String json = JsonText.forTerminal(java.util.Map.of("name", s));
+        assertTrue(json.chars().allMatch(c -> c == '\n' || c >= 0x20 && c < 0x7f), json);
+        assertEquals(java.util.Map.of("name", s), JsonText.parse(json), "scripts get the exact value back");
     }
 
     @Test
