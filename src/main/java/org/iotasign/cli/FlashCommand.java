@@ -134,7 +134,7 @@ final class FlashCommand implements Callable<Integer> {
         out.flush();
         FlashSession.Request request = new FlashSession.Request(port, baud, beforeMode, afterMode, offset, image, Timings.ESPTOOL);
         FlashSession.Summary s = FlashSession.run(request, JSerialCommTransport::open, out, System.console() != null);
-        out.println(s.describe());
+        out.println(TerminalText.line(s.describe()));
         out.printf(Locale.ROOT, "%d bytes on the wire in %.1f s%n", s.wireBytes(), s.result().nanos() / 1e9);
         out.flush();
         return 0;
@@ -184,7 +184,7 @@ final class FlashCommand implements Callable<Integer> {
             out.println("flash parameters apply only to the image at offset 0: image left unchanged");
             return image;
         }
-        out.println(r.reason());
+        out.println(TerminalText.line(r.reason()));
         return r.bytes();
     }
 
