@@ -150,7 +150,7 @@ final class BridgeCommand implements Runnable {
                         + result.signerKey().fingerprint() + " (" + check.explanation() + "): nothing was written");
             }
             AtomicFile.write(out, signed, force);
-            stdout.println("signed " + TerminalText.quoted(parsed.version()) + " (digest " + parsed.digestFingerprint() + ") with key "
+            stdout.println("signed " + TerminalText.of(parsed.version()) + " (digest " + parsed.digestFingerprint() + ") with key "
                     + result.signerKey().fingerprint() + "; verified the device's way; wrote " + out);
             for (String w : check.findings().problems()) {
                 stdout.println("warning: " + TerminalText.line(w));

@@ -163,7 +163,7 @@ final class FlashCommand implements Callable<Integer> {
             throw new RejectedException("release " + release + " refused: its firmware does not embed key " + key.fingerprint()
                     + ": the device could never verify a later update from this key (pass --allow-missing-key to flash it anyway)");
         }
-        out.println("release " + TerminalText.quoted(blob.version()) + " verified with key " + key.fingerprint()
+        out.println("release " + TerminalText.of(blob.version()) + " verified with key " + key.fingerprint()
                 + (embeds ? "; its firmware embeds the key" : "; WARNING: its firmware does not embed the key"));
         return blob.firmware();
     }

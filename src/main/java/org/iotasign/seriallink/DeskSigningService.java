@@ -88,7 +88,7 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
         // A refusal found under the ledger lock surfaces as RejectedException, a ledger or
         // token failure as EnvironmentException: SerialSigner turns both into verdicts.
         SignedRelease signed = desk.sign(review, mode);
-        out.println("signed " + TerminalText.quoted(signed.version()) + " (ledger record " + signed.record().seq()
+        out.println("signed " + TerminalText.of(signed.version()) + " (ledger record " + signed.record().seq()
                 + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
         out.flush();
         return new Verdict.Signed(review.digest(), signed.signature());

@@ -75,7 +75,7 @@ class SerialSignerCommandTest {
         assertTrue(DeviceVerifier.verify(out, fx.publicKey(), "02_09_00", FirmwareLimit.DEFAULT).ok());
         String signerOut = signerResult.get().out();
         assertTrue(signerOut.contains("waiting for a bridge") && signerOut.contains("as announced")
-                && signerOut.contains("fingerprint") && signerOut.contains("signed \"02_09_00\""), signerOut);
+                && signerOut.contains("fingerprint") && signerOut.contains("signed 02_09_00"), signerOut);
         List<LedgerRecord> records = new Ledger(ledger).records();
         assertEquals(1, records.size());
         assertEquals(LedgerRecord.Outcome.SIGNED, records.get(0).outcome());

@@ -170,7 +170,7 @@ class SerialSignerScreenTest {
                     tmux.typeLine("02_09_02");
                     Frame v = verdict(asked);
                     assertEquals(FrameType.SIGNED, v.type(), "the operator typed the version: " + v);
-                    tmux.waitFor("the signature", s -> s.stream().anyMatch(l -> l.startsWith("signed \"02_09_02\"")), TmuxScreen.WAIT);
+                    tmux.waitFor("the signature", s -> s.stream().anyMatch(l -> l.startsWith("signed 02_09_02 (ledger record")), TmuxScreen.WAIT);
                 }
             }
         }
