@@ -16,6 +16,7 @@ import org.iotasign.espflash.JSerialCommTransport;
 import org.iotasign.espflash.ResetMode;
 import org.iotasign.espflash.Timings;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.ReleaseBlob;
@@ -130,7 +131,7 @@ final class AcceptCommand implements Callable<Integer> {
         }
         out.println(report.passed()
                 ? "ACCEPTED: " + (expectRefusal ? "the device refused the tampered " + newVersion : "the device took " + newVersion + " over the air")
-                : "NOT ACCEPTED: " + report.reason());
+                : "NOT ACCEPTED: " + TerminalText.line(report.reason()));
         out.flush();
         return report.passed() ? 0 : 1;
     }

@@ -14,6 +14,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.ReleaseBlob;
@@ -108,13 +109,13 @@ final class BridgeCommand implements Runnable {
             ReleaseBlob parsed = ReleaseBlob.parseUnsigned(unsigned, limits.limit());
             PrintWriter stdout = spec.commandLine().getOut();
             ProgressPrinter progress = new ProgressPrinter(stdout, ProgressPrinter.stdoutIsTerminal(), "sending");
-            stdout.println("blob " + in.getFileName() + ": version " + parsed.version() + ", " + unsigned.length
+            stdout.println("blob " + TerminalText.quoted(in.getFileName().toString()) + ": version " + TerminalText.quoted(parsed.version()) + ", " + unsigned.length
                     + " bytes, digest " + parsed.digestFingerprint());
             stdout.flush();
             BridgeListener listener = new BridgeListener() {
                 @Override
                 public void status(String line) {
-                    progress.line(line);
+                    progress.line(TerminalText.line(line)); // may quote the signer's words
                 }
 
                 @Override
@@ -149,10 +150,10 @@ final class BridgeCommand implements Runnable {
                         + result.signerKey().fingerprint() + " (" + check.explanation() + "): nothing was written");
             }
             AtomicFile.write(out, signed, force);
-            stdout.println("signed " + parsed.version() + " (digest " + parsed.digestFingerprint() + ") with key "
+            stdout.println("signed " + TerminalText.of(parsed.version()) + " (digest " + parsed.digestFingerprint() + ") with key "
                     + result.signerKey().fingerprint() + "; verified the device's way; wrote " + out);
             for (String w : check.findings().problems()) {
-                stdout.println("warning: " + w);
+                stdout.println("warning: " + TerminalText.line(w));
             }
             stdout.flush();
             return 0;

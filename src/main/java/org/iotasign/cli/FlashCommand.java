@@ -18,6 +18,7 @@ import org.iotasign.espflash.ResetMode;
 import org.iotasign.espflash.Timings;
 import org.iotasign.espimage.FlashParams;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.ReleaseBlob;
@@ -133,7 +134,7 @@ final class FlashCommand implements Callable<Integer> {
         out.flush();
         FlashSession.Request request = new FlashSession.Request(port, baud, beforeMode, afterMode, offset, image, Timings.ESPTOOL);
         FlashSession.Summary s = FlashSession.run(request, JSerialCommTransport::open, out, System.console() != null);
-        out.println(s.describe());
+        out.println(TerminalText.line(s.describe()));
         out.printf(Locale.ROOT, "%d bytes on the wire in %.1f s%n", s.wireBytes(), s.result().nanos() / 1e9);
         out.flush();
         return 0;
@@ -162,7 +163,7 @@ final class FlashCommand implements Callable<Integer> {
             throw new RejectedException("release " + release + " refused: its firmware does not embed key " + key.fingerprint()
                     + ": the device could never verify a later update from this key (pass --allow-missing-key to flash it anyway)");
         }
-        out.println("release " + blob.version() + " verified with key " + key.fingerprint()
+        out.println("release " + TerminalText.of(blob.version()) + " verified with key " + key.fingerprint()
                 + (embeds ? "; its firmware embeds the key" : "; WARNING: its firmware does not embed the key"));
         return blob.firmware();
     }
@@ -183,7 +184,7 @@ final class FlashCommand implements Callable<Integer> {
             out.println("flash parameters apply only to the image at offset 0: image left unchanged");
             return image;
         }
-        out.println(r.reason());
+        out.println(TerminalText.line(r.reason()));
         return r.bytes();
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.iotasign.RejectedException;
+import org.iotasign.io.TerminalText;
 import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerCheck;
 import org.iotasign.ledger.LedgerRecord;
@@ -64,8 +65,8 @@ final class LedgerCommand implements Runnable {
             for (LedgerRecord r : records.subList(from, records.size())) {
                 StringBuilder sb = new StringBuilder();
                 sb.append(String.format("%5d  %s  %-9s %-8s %s  key %s  token %s", r.seq(), r.time(), r.outcome().id(),
-                        r.version() == null ? "-" : r.version(), r.digest() == null ? "-" : r.digest().substring(0, 16),
-                        r.key(), r.tokenSerial()));
+                        r.version() == null ? "-" : TerminalText.quoted(r.version()), r.digest() == null ? "-" : r.digest().substring(0, 16),
+                        r.key(), TerminalText.quoted(r.tokenSerial())));
                 if (r.confirmation() != null) {
                     sb.append("  confirmed ").append(r.confirmation());
                 }
@@ -76,16 +77,16 @@ final class LedgerCommand implements Runnable {
                     sb.append("  overrides ").append(String.join(" ", r.overrides()));
                 }
                 out.println(sb);
-                r.reasons().forEach(x -> out.println("       reason: " + x));
+                r.reasons().forEach(x -> out.println("       reason: " + TerminalText.line(x)));
                 if (r.keyEvent() != null) {
                     LedgerRecord.KeyEvent e = r.keyEvent();
-                    out.println("       ceremony " + e.ceremonyId() + ": " + e.threshold() + " of " + e.shares() + " shares, shares "
-                            + e.shareIndexes() + ", tokens " + (e.tokens().isEmpty() ? "none" : String.join(", ",
-                            e.tokens().stream().map(t -> t.label() + " serial " + t.serial()).toList())));
+                    out.println(TerminalText.line("       ceremony " + e.ceremonyId() + ": " + e.threshold() + " of " + e.shares()
+                            + " shares, shares " + e.shareIndexes() + ", tokens " + (e.tokens().isEmpty() ? "none" : String.join(", ",
+                            e.tokens().stream().map(t -> TerminalText.quoted(t.label()) + " serial " + TerminalText.quoted(t.serial())).toList()))));
                 }
-                out.println("       source: " + r.source());
+                out.println("       source: " + TerminalText.quoted(r.source()));
             }
-            check.verdict().ifPresent(v -> out.println("ledger does not verify: " + v));
+            check.verdict().ifPresent(v -> out.println("ledger does not verify: " + TerminalText.line(v)));
             out.flush();
             return check.verdict().isPresent() ? Main.EXIT_REJECTED : Main.EXIT_OK;
         }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 import org.iotasign.IotasignException;
+import org.iotasign.io.TerminalText;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,7 +98,7 @@ public final class Main implements Runnable {
     private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (e instanceof IotasignException) {
-            err.println("iotasign: " + e.getMessage());
+            err.println("iotasign: " + TerminalText.line(e.getMessage()));
             err.flush();
             return ((IotasignException) e).exitCode();
         }
@@ -158,7 +159,7 @@ public final class Main implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("iotasign: " + e.getMessage() + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        err.println("iotasign: " + TerminalText.line(e.getMessage()) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return EXIT_USAGE;
     }

@@ -14,6 +14,7 @@ import org.iotasign.espflash.ConsoleMonitor;
 import org.iotasign.espflash.JSerialCommTransport;
 import org.iotasign.espflash.SerialTransport;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,7 +63,7 @@ final class MonitorCommand implements Callable<Integer> {
         ConsoleMonitor.Result r;
         try (SerialTransport t = JSerialCommTransport.open(port, baud)) {
             ConsoleMonitor m = new ConsoleMonitor(t, expect, reject, line -> {
-                out.println("| " + line);
+                out.println("| " + TerminalText.line(line));
                 out.flush();
             });
             r = m.run((long) (timeout * 1000));
@@ -72,7 +73,7 @@ final class MonitorCommand implements Callable<Integer> {
         if (transcript != null) {
             AtomicFile.write(transcript, r.transcript(), force);
         }
-        out.println((r.passed() ? "PASS: " : "FAIL: ") + r.reason());
+        out.println((r.passed() ? "PASS: " : "FAIL: ") + TerminalText.line(r.reason()));
         out.flush();
         return r.passed() ? 0 : 1;
     }

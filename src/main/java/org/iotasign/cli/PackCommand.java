@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 import org.iotasign.release.ReleaseEntry;
 import org.iotasign.release.ReleaseInputs;
 import org.iotasign.release.ReleasePacker;
@@ -76,7 +77,7 @@ final class PackCommand implements Callable<Integer> {
             out.println("warning: the firmware embeds the stock IoTaWatt key: devices running it trust only iotawatt.com, and the signer refuses it by default");
         }
         for (String w : result.warnings()) {
-            out.println("warning: " + w);
+            out.println("warning: " + TerminalText.line(w));
         }
         out.flush();
         return Main.EXIT_OK;

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.iotasign.UsageException;
+import org.iotasign.io.TerminalText;
 import org.iotasign.site.DeviceProbe;
 import org.iotasign.site.UpdateClass;
 
@@ -66,10 +67,10 @@ final class ProbeCommand implements Callable<Integer> {
                 KeyArguments.publicKey(pubkey), expectCurrent, Optional.ofNullable(currentTables));
         PrintWriter out = spec.commandLine().getOut();
         DeviceProbe.Outcome outcome = DeviceProbe.run(opts, line -> {
-            out.println(line);
+            out.println(TerminalText.line(line));
             out.flush();
         });
-        out.println((outcome.success() ? "verdict: OK: " : "verdict: FAIL: ") + outcome.verdict());
+        out.println((outcome.success() ? "verdict: OK: " : "verdict: FAIL: ") + TerminalText.line(outcome.verdict()));
         out.flush();
         return outcome.success() ? Main.EXIT_OK : Main.EXIT_REJECTED;
     }

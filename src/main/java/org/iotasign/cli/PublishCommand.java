@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.site.PublishRequest;
 import org.iotasign.site.PublishResult;
 import org.iotasign.site.Publisher;
@@ -70,15 +71,15 @@ final class PublishCommand implements Callable<Integer> {
                 Optional.ofNullable(tablesVersion));
         PublishResult r = new Publisher(s).publish(req);
         PrintWriter out = spec.commandLine().getOut();
-        r.notes().forEach(n -> out.println(n));
+        r.notes().forEach(n -> out.println(TerminalText.line(n)));
         out.println("versions.json before:");
-        r.before().lines().forEach(l -> out.println("  " + l));
+        r.before().lines().forEach(l -> out.println("  " + TerminalText.line(l)));
         out.println("versions.json after:");
-        r.after().lines().forEach(l -> out.println("  " + l));
+        r.after().lines().forEach(l -> out.println("  " + TerminalText.line(l)));
         if (r.changes().isEmpty()) {
             out.println("no change: versions.json already said this");
         } else {
-            r.changes().forEach(c -> out.println("changed  " + c));
+            r.changes().forEach(c -> out.println("changed  " + TerminalText.line(c)));
         }
         out.flush();
         return Main.EXIT_OK;

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
+import org.iotasign.io.TerminalText;
 import org.iotasign.seriallink.DeskSigningService;
 import org.iotasign.seriallink.ProgressPrinter;
 import org.iotasign.seriallink.SerialPortLink;
@@ -81,7 +82,8 @@ final class SerialSignerCommand implements Callable<Integer> {
         // Fail now, with the port's own message, if it is missing: later losses are retried.
         SerialPortLink.open(port, baud).close();
         try (TokenKey key = signing.openKey()) {
-            DeskSigningService service = new DeskSigningService(signing.desk(key), operator, out, "serial:" + port);
+            SignerConsole console = new SignerConsole(out, terminal);
+            DeskSigningService service = new DeskSigningService(signing.desk(key), operator, out, "serial:" + port, console);
             AtomicInteger verdicts = new AtomicInteger();
             AtomicLong lastVerdictAt = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
@@ -97,8 +99,8 @@ final class SerialSignerCommand implements Callable<Integer> {
                     || lastVerdictAt.get() != 0 && System.nanoTime() - lastVerdictAt.get() > LAST_VERDICT_GRACE.toNanos();
             SignerSettings settings = SignerSettings.defaults().withMaxBlobBytes(maxBlob);
             try (SerialSigner signer = new SerialSigner(service, service, key.publicKey(), settings,
-                    SignerListener.both(new SignerConsole(out, terminal), counting))) {
-                out.println("serial signer on " + port + " at " + baud + " baud with key " + key.publicKey().fingerprint()
+                    SignerListener.both(console, counting))) {
+                out.println("serial signer on " + TerminalText.quoted(port) + " at " + baud + " baud with key " + key.publicKey().fingerprint()
                         + (yes ? " (unattended: --yes)" : "") + "; waiting for a bridge (Ctrl-C to stop)");
                 out.flush();
                 serveUntilStopped(signer, done, stop);

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import org.iotasign.UsageException;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.signing.Confirmation;
 import org.iotasign.signing.Review;
@@ -68,7 +69,7 @@ final class SignCommand implements Callable<Integer> {
             tokenLine = "token '" + tokenKey.tokenLabel() + "' serial " + tokenKey.tokenSerial();
         }
         AtomicFile.write(output, signed.signed(), force);
-        out.printf("signed version %s, digest fingerprint %s, key %s (%s)%n", signed.version(), signed.review().digestFingerprint(),
+        out.printf("signed version %s, digest fingerprint %s, key %s (%s)%n", TerminalText.of(signed.version()), signed.review().digestFingerprint(),
                 signed.record().key(), tokenLine);
         out.printf("ledger record %d%s, head %s%n", signed.record().seq(),
                 signed.isRepeat() ? " (a repeat of record " + signed.record().repeatOf() + ": same signature)" : "", signed.ledgerHead());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.io.TerminalText;
 import org.iotasign.site.Site;
 import org.iotasign.site.SiteInspector;
 import org.iotasign.site.SiteLayout;
@@ -71,8 +72,8 @@ final class SiteCommand implements Runnable {
         public Integer call() {
             SiteReport report = new SiteInspector(Site.open(site)).inspect();
             PrintWriter out = spec.commandLine().getOut();
-            report.lines().forEach(out::println);
-            report.problems().forEach(p -> out.println("PROBLEM  " + p));
+            report.lines().forEach(l -> out.println(TerminalText.line(l)));
+            report.problems().forEach(p -> out.println("PROBLEM  " + TerminalText.line(p)));
             out.println(report.consistent() ? "site is consistent" : report.problems().size() + " problem(s)");
             out.flush();
             return Main.EXIT_OK;
@@ -100,7 +101,7 @@ final class SiteCommand implements Runnable {
                 return Main.EXIT_OK;
             }
             PrintWriter err = spec.commandLine().getErr();
-            report.problems().forEach(p -> err.println("iotasign: " + p));
+            report.problems().forEach(p -> err.println("iotasign: " + TerminalText.line(p)));
             err.println("iotasign: site " + site + " has " + report.problems().size() + " problem(s): fix them or republish");
             err.flush();
             return Main.EXIT_REJECTED;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 
 import org.iotasign.UsageException;
+import org.iotasign.io.TerminalText;
 import org.iotasign.token.HsmProfile;
 import org.iotasign.token.KeyUri;
 import org.iotasign.token.PinSources;
@@ -126,13 +127,14 @@ final class TokenCommand implements Callable<Integer> {
                 out.println("  no tokens: connect one, or create the tool's own with 'iotasign token init'");
             }
             for (TokenInventory.TokenEntry t : inv.tokens()) {
-                out.printf("slot %d: %s%n", t.slotId(), t.slotDescription());
+                out.println(TerminalText.line(String.format("slot %d: %s", t.slotId(), t.slotDescription())));
                 if (!t.initialized()) {
                     out.println("  (uninitialized token)");
                     continue;
                 }
-                out.printf("  token '%s'  manufacturer %s  model %s  serial %s  firmware %s%n", t.token().label(),
-                        t.token().manufacturer(), t.token().model(), t.token().serial(), t.token().firmwareVersion());
+                // Every string here comes from the token's firmware.
+                out.println(TerminalText.line(String.format("  token '%s'  manufacturer %s  model %s  serial %s  firmware %s", t.token().label(),
+                        t.token().manufacturer(), t.token().model(), t.token().serial(), t.token().firmwareVersion())));
                 out.printf("  Ed25519: sign %s, generate %s; %s%n", t.canSign() ? "yes" : "NO", t.canGenerate() ? "yes" : "NO", t.pinState());
                 out.println("  uri: pkcs11:token=" + KeyUri.encode(t.token().label())
                         + (t.token().serial().isEmpty() ? "" : ";serial=" + KeyUri.encode(t.token().serial())));

@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.iotasign.UsageException;
+import org.iotasign.io.TerminalText;
+import org.iotasign.signing.Operator;
 import org.iotasign.signing.SigningDesk;
 import org.iotasign.token.TokenKey;
 import org.iotasign.usb.DriveProcessor;
 import org.iotasign.usb.DriveReport;
 import org.iotasign.usb.DriveWatcher;
-import org.iotasign.signing.Operator;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -87,7 +88,7 @@ final class UsbCommand implements Callable<Integer> {
             if (source.drive != null) {
                 DriveReport report = processor.process(source.drive);
                 if (report.fault().isPresent()) {
-                    spec.commandLine().getErr().println("iotasign: " + report.fault().get());
+                    spec.commandLine().getErr().println("iotasign: " + TerminalText.line(report.fault().get()));
                     spec.commandLine().getErr().flush();
                     return Main.EXIT_ENVIRONMENT;
                 }

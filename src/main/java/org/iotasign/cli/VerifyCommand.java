@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.ReleaseBlob;
@@ -83,11 +84,11 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("warnings", verdict.findings().warnings());
             out.println(Json.write(m));
         } else {
-            verdict.deviceLog().forEach(line -> out.println("device: " + line));
-            out.println((verdict.deviceAccepts() ? "device accepts: " : "device rejects: ") + verdict.explanation());
-            verdict.blob().ifPresent(b -> out.printf("version %s, digest fingerprint %s, key %s%n", b.version(), b.digestFingerprint(), key.fingerprint()));
-            verdict.findings().problems().forEach(p -> out.println("problem: " + p));
-            verdict.findings().warnings().forEach(w -> out.println("warning: " + w));
+            verdict.deviceLog().forEach(line -> out.println("device: " + TerminalText.line(line)));
+            out.println((verdict.deviceAccepts() ? "device accepts: " : "device rejects: ") + TerminalText.line(verdict.explanation()));
+            verdict.blob().ifPresent(b -> out.printf("version %s, digest fingerprint %s, key %s%n", TerminalText.quoted(b.version()), b.digestFingerprint(), key.fingerprint()));
+            verdict.findings().problems().forEach(p -> out.println("problem: " + TerminalText.line(p)));
+            verdict.findings().warnings().forEach(w -> out.println("warning: " + TerminalText.line(w)));
             out.println(verdict.ok() ? "OK" : "REJECTED");
         }
         out.flush();

@@ -13,6 +13,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 /**
  * JSON for records, receipts and {@code --json} output, on Jackson's streaming layer.
@@ -36,11 +39,49 @@ public final class JsonText {
         return write(value, true);
     }
 
+    /**
+     * Indented JSON for {@code --json} output, which may reach a terminal: every character
+     * outside printable ASCII is written as a JSON escape ({@code \u001b}, {@code \u202e}),
+     * so the values parse back exactly and nothing acts on the terminal.
+     */
+    public static String forTerminal(Object value) {
+        return write(value, true, true);
+    }
+
+    /** Escapes DEL as well as what JSON requires; non-ASCII goes through {@link JsonWriteFeature#ESCAPE_NON_ASCII}. */
+    private static final CharacterEscapes ASCII_ONLY = new CharacterEscapes() {
+        private final int[] escapes = withDelete(CharacterEscapes.standardAsciiEscapesForJSON());
+
+        private static int[] withDelete(int[] standard) {
+            int[] e = java.util.Arrays.copyOf(standard, 128);
+            e[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+            return e;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return escapes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
+    };
+
     private static String write(Object value, boolean pretty) {
+        return write(value, pretty, false);
+    }
+
+    private static String write(Object value, boolean pretty, boolean asciiOnly) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             if (pretty) {
                 g.useDefaultPrettyPrinter();
+            }
+            if (asciiOnly) {
+                g.enable(JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature());
+                g.setCharacterEscapes(ASCII_ONLY);
             }
             writeValue(g, value);
         } catch (IOException e) {

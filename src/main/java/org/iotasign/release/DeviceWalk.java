@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * The device's {@code unpackUpdate} walk, reproduced step by step: the same reads, the
  * same unsigned 32-bit arithmetic, the same stale buffers, the same hashing. It records
@@ -202,7 +204,7 @@ final class DeviceWalk {
 
     /** Bytes as text for log lines: printable ASCII kept, the rest escaped. */
     static String ascii(byte[] b) {
-        return ReleaseVersion.printable(new String(b, StandardCharsets.ISO_8859_1));
+        return TerminalText.of(new String(b, StandardCharsets.ISO_8859_1));
     }
 
     static MessageDigest sha256() {

@@ -2,6 +2,8 @@ package org.iotasign.release;
 
 import java.util.Optional;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * File names inside a release. The device copies each entry to the root of a FAT SD
  * card under its name, through a 24-byte NUL-terminated header field.
@@ -20,10 +22,10 @@ public final class EntryNames {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c > 0x7e) {
-                return Optional.of("file name '" + ReleaseVersion.printable(name) + "' is not plain ASCII: the device's FAT card takes only printable ASCII names");
+                return Optional.of("file name '" + TerminalText.of(name) + "' is not plain ASCII: the device's FAT card takes only printable ASCII names");
             }
             if (c < 0x20 || c == 0x7f) {
-                return Optional.of("file name '" + ReleaseVersion.printable(name) + "' contains a control character");
+                return Optional.of("file name '" + TerminalText.of(name) + "' contains a control character");
             }
             if (FAT_FORBIDDEN.indexOf(c) >= 0) {
                 return Optional.of("file name '" + name + "' contains '" + c + "', which a FAT file name cannot hold (no folders in a release)");

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * Everything the device would accept but mishandle. {@code pack} refuses to produce such
  * a blob, and {@code verify}, {@code sign} and publishing refuse to pass one.
@@ -23,7 +25,7 @@ final class ReleaseRules {
         }
         Map<String, String> seen = new HashMap<>();
         for (EntryInfo e : walk.entries) {
-            String label = "entry at offset " + e.offset() + " ('" + ReleaseVersion.printable(e.name()) + "')";
+            String label = "entry at offset " + e.offset() + " ('" + TerminalText.of(e.name()) + "')";
             if (!e.nameTerminated()) {
                 f.problem(label + ": the 24-byte name field has no NUL, so the device reads the name past the header");
             } else {
@@ -38,7 +40,7 @@ final class ReleaseRules {
             String key = e.name().toLowerCase(Locale.ROOT);
             String previous = seen.putIfAbsent(key, e.name());
             if (previous != null) {
-                f.problem(label + ": duplicate of '" + previous + "' (names are compared ignoring case): the device appends both into one file"
+                f.problem(label + ": duplicate of '" + TerminalText.of(previous) + "' (names are compared ignoring case): the device appends both into one file"
                         + (e.isFirmware() ? ", and a doubled iotawatt.bin carries two MD5 strings and fails to install" : ""));
             }
             if (e.name().equalsIgnoreCase(ReleaseLayout.CONFIG_NAME)) {

@@ -11,6 +11,7 @@ import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.espimage.Esp8266Image;
 import org.iotasign.espimage.ImageCheck;
 import org.iotasign.espimage.ImageHeader;
+import org.iotasign.io.TerminalText;
 
 /**
  * What an operator or a script needs to know about a blob, as an ordered map (rendered
@@ -96,13 +97,13 @@ public final class ReleaseSummary {
     /** Human-readable lines of {@link #describe}. */
     public static List<String> text(ReleaseBlob blob, List<NamedKey> keys) {
         List<String> out = new ArrayList<>();
-        out.add(String.format("version      %s", blob.version()));
+        out.add("version      " + TerminalText.quoted(blob.version()));
         out.add(String.format("size         %d bytes, %s", blob.size(), blob.isSigned() ? "signed (64-byte signature at the end)" : "unsigned (no signature)"));
         out.add(String.format("digest       %s", HexFormat.of().formatHex(blob.bodyDigest())));
         out.add(String.format("fingerprint  %s", blob.digestFingerprint()));
         out.add(String.format("entries      %d", blob.entries().size()));
         for (EntryInfo e : blob.entries()) {
-            out.add(String.format("  %-23s %9d bytes (padded %9d)  sha256 %s", e.name(), e.length(), e.paddedLength(),
+            out.add(String.format("  %-25s %9d bytes (padded %9d)  sha256 %s", TerminalText.quoted(e.name()), e.length(), e.paddedLength(),
                     HexFormat.of().formatHex(e.sha256()).substring(0, 16) + "…"));
         }
         byte[] fw = blob.firmware();
@@ -113,8 +114,8 @@ public final class ReleaseSummary {
                         k.key().isEmbeddedIn(fw) ? "embedded in the firmware" : "not embedded"));
             }
         }
-        blob.findings().problems().forEach(p -> out.add("problem: " + p));
-        blob.findings().warnings().forEach(w -> out.add("warning: " + w));
+        blob.findings().problems().forEach(p -> out.add("problem: " + TerminalText.line(p)));
+        blob.findings().warnings().forEach(w -> out.add("warning: " + TerminalText.line(w)));
         return out;
     }
 

@@ -4,6 +4,8 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * Release version strings. The device compares exactly 8 bytes of the header with the
  * version it asked for, and uses the version as a folder and file name on its FAT SD
@@ -25,7 +27,7 @@ public final class ReleaseVersion {
         for (int i = 0; i < version.length(); i++) {
             char c = version.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                return Optional.of("release version '" + printable(version) + "' contains a non-printable or non-ASCII character at position " + (i + 1) + ": use 8 characters such as 02_08_05");
+                return Optional.of("release version '" + TerminalText.of(version) + "' contains a non-printable or non-ASCII character at position " + (i + 1) + ": use 8 characters such as 02_08_05");
             }
             if (FORBIDDEN.indexOf(c) >= 0) {
                 return Optional.of("release version '" + version + "' contains '" + c + "', which cannot appear in an SD-card folder name or download URL: use 8 characters such as 02_08_05");
@@ -64,16 +66,4 @@ public final class ReleaseVersion {
         }
         return a.compareTo(b);
     };
-
-    static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            if (c >= 0x20 && c < 0x7f) {
-                sb.append(c);
-            } else {
-                sb.append(String.format("\\x%02x", (int) c & 0xff));
-            }
-        }
-        return sb.toString();
-    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.io.TerminalText;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.signing.Confirmation;
 import org.iotasign.signing.Operator;
@@ -25,21 +26,43 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
     private final Operator operator;
     private final PrintWriter out;
     private final String source;
+    private final SignerConsole console;
 
     /** @param source how the ledger names where blobs came from, e.g. {@code serial:/dev/ttyUSB0} */
     public DeskSigningService(SigningDesk desk, Operator operator, PrintWriter out, String source) {
+        this(desk, operator, out, source, null);
+    }
+
+    /** @param console shows the review and keeps it on screen while the operator decides; null prints it plainly */
+    public DeskSigningService(SigningDesk desk, Operator operator, PrintWriter out, String source, SignerConsole console) {
         this.desk = desk;
         this.operator = operator;
         this.out = out;
         this.source = source;
+        this.console = console;
     }
 
     @Override
     public Verdict handle(byte[] unsignedBlob, byte[] announcedDigest) {
         Review review = desk.review(unsignedBlob, source);
         out.println();
-        review.lines().forEach(out::println);
         out.flush();
+        Operator.Answer answer = null;
+        try {
+            if (console != null) {
+                console.showReview(review.lines());
+            } else {
+                review.lines().forEach(out::println);
+                out.flush();
+            }
+            if (MessageDigest.isEqual(review.digest(), announcedDigest) && !review.refused() && !review.isRepeat()) {
+                answer = operator.ask(review);
+            }
+        } finally {
+            if (console != null) {
+                console.reviewAnswered();
+            }
+        }
         if (!MessageDigest.isEqual(review.digest(), announcedDigest)) {
             String why = "the bridge announced digest " + Fingerprints.of(announcedDigest) + " but the bytes received hash to "
                     + review.digestFingerprint();
@@ -53,10 +76,9 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
                     + (reasons.size() > 1 ? " (and " + (reasons.size() - 1) + " more reasons, shown at the signer)" : ""));
         }
         Confirmation mode;
-        if (review.isRepeat()) {
+        if (answer == null) {
             mode = Confirmation.REPEAT;
         } else {
-            Operator.Answer answer = operator.ask(review);
             if (!answer.confirmed()) {
                 desk.decline(review, answer.why());
                 return refused(review, RefusalCode.DECLINED, answer.why());
@@ -66,7 +88,7 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
         // A refusal found under the ledger lock surfaces as RejectedException, a ledger or
         // token failure as EnvironmentException: SerialSigner turns both into verdicts.
         SignedRelease signed = desk.sign(review, mode);
-        out.println("signed " + signed.version() + " (ledger record " + signed.record().seq()
+        out.println("signed " + TerminalText.of(signed.version()) + " (ledger record " + signed.record().seq()
                 + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
         out.flush();
         return new Verdict.Signed(review.digest(), signed.signature());
@@ -79,13 +101,13 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
         try {
             desk.unreviewed(outcome, source, announcedLength, announcedDigest, reason);
         } catch (EnvironmentException e) {
-            out.println("not recorded in the ledger (" + outcome.id() + ": " + reason + "): " + e.getMessage());
+            out.println("not recorded in the ledger (" + outcome.id() + ": " + TerminalText.line(reason) + "): " + TerminalText.line(e.getMessage()));
             out.flush();
         }
     }
 
     private Verdict refused(Review review, RefusalCode code, String reason) {
-        out.println("not signed: " + reason);
+        out.println("not signed: " + TerminalText.line(reason));
         out.flush();
         return new Verdict.Refused(review.digest(), code, reason);
     }

@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * Asks the operator to approve a reviewed release (the review has been printed already).
  * Shared by the USB workflow and the serial signer so that both confirm the same way.
@@ -40,7 +42,7 @@ public interface Operator {
     static Operator typingVersion(BufferedReader in, PrintWriter out) {
         return review -> {
             String version = review.version().orElseThrow();
-            out.printf("Type the version (%s) to sign it, or anything else to decline: ", version);
+            out.print("Type the version (" + TerminalText.of(version) + ") to sign it, or anything else to decline: ");
             out.flush();
             String line;
             try {
@@ -55,7 +57,7 @@ public interface Operator {
                 return Answer.none("no answer (end of input)");
             }
             if (!line.strip().equals(version)) {
-                return Answer.no(line.isBlank() ? "the operator declined" : "the operator typed '" + line.strip() + "', not " + version);
+                return Answer.no(line.isBlank() ? "the operator declined" : "the operator typed '" + TerminalText.of(line.strip()) + "', not " + TerminalText.of(version));
             }
             return Answer.yes(Confirmation.TYPED_VERSION);
         };

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.EntryInfo;
 
@@ -20,14 +21,14 @@ public record ReleaseChanges(List<String> added, List<String> removed, List<Stri
         for (EntryInfo e : now) {
             LedgerRecord.Entry o = old.remove(e.name());
             if (o == null) {
-                added.add(e.name() + " (" + e.length() + " bytes)");
+                added.add(TerminalText.quoted(e.name()) + " (" + e.length() + " bytes)");
             } else if (!o.sha256().equals(HexFormat.of().formatHex(e.sha256()))) {
-                changed.add(e.name() + " (" + o.length() + " -> " + e.length() + " bytes)");
+                changed.add(TerminalText.quoted(e.name()) + " (" + o.length() + " -> " + e.length() + " bytes)");
             } else {
                 unchanged++;
             }
         }
-        List<String> removed = old.values().stream().map(e -> e.name() + " (" + e.length() + " bytes)").toList();
+        List<String> removed = old.values().stream().map(e -> TerminalText.quoted(e.name()) + " (" + e.length() + " bytes)").toList();
         return new ReleaseChanges(added, removed, changed, unchanged);
     }
 

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.io.TerminalText;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.policy.PolicyDecision;
 import org.iotasign.policy.Violation;
@@ -113,30 +114,36 @@ public final class Review {
         return out;
     }
 
-    /** The review as terminal lines, in the order the operator reads it. */
+    /**
+     * The review as terminal lines, in the order the operator reads it. Every field that
+     * came from outside (source, version, entry names, quoted reasons) is rendered by
+     * {@link TerminalText} and quoted, so nothing in it can pass for a line of the tool;
+     * the last line is the digest fingerprint this desk computed, which the prompt follows.
+     */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
-        out.add("source       " + source);
+        out.add("source       " + TerminalText.quoted(source));
         if (blob == null) {
             out.add("size         " + bytes.length + " bytes");
-            out.add("fingerprint  " + digestFingerprint());
-            out.add("not a valid unsigned release blob: " + parseProblem);
+            out.add("not a valid unsigned release blob: " + TerminalText.line(parseProblem));
         } else {
             out.addAll(ReleaseSummary.text(blob, List.of(
                     new ReleaseSummary.NamedKey("signing", key.publicKey()),
                     new ReleaseSummary.NamedKey("stock IoTaWatt", Ed25519PublicKey.STOCK_IOTAWATT))).stream()
-                    .filter(l -> !l.startsWith("problem: ") && !l.startsWith("warning: ")).toList());
+                    .filter(l -> !l.startsWith("problem: ") && !l.startsWith("warning: ") && !l.startsWith("fingerprint  ")).toList());
             byte[] fw = blob.firmware();
             if (fw != null) {
                 out.add(String.format("OTA space    firmware %d of %d bytes (%d%%, %s)", fw.length, limit.maxBytes(),
                         Math.round(100.0 * fw.length / limit.maxBytes()), limit.source()));
             }
         }
-        out.add("signing key  " + key.publicKey().fingerprint() + " on token serial " + key.tokenSerial() + " (" + key.description() + ")");
-        out.add("key born     " + decision.keyBirth().describe());
+        out.add("signing key  " + key.publicKey().fingerprint() + " on token serial " + TerminalText.quoted(key.tokenSerial())
+                + " (" + TerminalText.of(key.description()) + ")");
+        out.add("key born     " + TerminalText.line(decision.keyBirth().describe()));
         if (decision.previous().isPresent()) {
             LedgerRecord p = decision.previous().get();
-            out.add("previous     " + p.version() + " signed " + p.time() + " (ledger record " + p.seq() + "), changes:");
+            out.add("previous     " + TerminalText.quoted(p.version()) + " signed " + TerminalText.of(p.time())
+                    + " (ledger record " + p.seq() + "), changes:");
             if (blob != null) {
                 out.addAll(ReleaseChanges.between(p.entries(), blob.entries()).lines());
             }
@@ -146,10 +153,16 @@ public final class Review {
         decision.repeatOf().ifPresent(r -> out.add("repeat       identical to ledger record " + r.seq()
                 + ": signing again gives the same signature"));
         for (Violation v : decision.violations()) {
-            out.add("policy       " + v.describe());
+            out.add("policy       " + TerminalText.line(v.describe()));
         }
-        warnings().forEach(w -> out.add("warning      " + w));
+        warnings().forEach(w -> out.add("warning      " + TerminalText.line(w)));
         out.add(refused() ? "verdict      REFUSED: nothing will be signed" : "verdict      may be signed");
+        out.add(fingerprintLine());
         return out;
+    }
+
+    /** The digest fingerprint as computed here over the exact bytes a signature would cover. */
+    public String fingerprintLine() {
+        return "fingerprint  " + digestFingerprint() + "  computed here over the " + bytes.length + " bytes";
     }
 }

@@ -19,6 +19,7 @@ import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.TerminalText;
 
 /**
  * Publishes a release (and optionally tables) into a site. Devices have no rollback
@@ -216,7 +217,7 @@ public final class Publisher {
             }
             String v = header.version().get();
             if (!FirmwareVersion.isValid(v)) {
-                throw new RejectedException("release version '" + printable(v) + "' is not of the form MM_mm_pp (e.g. 02_08_05): "
+                throw new RejectedException("release version '" + TerminalText.of(v) + "' is not of the form MM_mm_pp (e.g. 02_08_05): "
                         + "publishing needs it to order releases; repack with such a version");
             }
             // Exactly what a device does: download it as <version>.bin and verify against that name.
@@ -263,14 +264,6 @@ public final class Publisher {
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + p + ": " + AtomicFile.describe(e));
         }
-    }
-
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
-        }
-        return sb.toString();
     }
 
     static byte[] sha256(byte[] data) {

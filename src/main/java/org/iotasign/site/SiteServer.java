@@ -37,6 +37,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
+import org.iotasign.io.TerminalText;
 
 /**
  * Serves a site read-only over HTTP/1.1 with Jetty: GET and HEAD of the files
@@ -234,7 +235,7 @@ public final class SiteServer implements AutoCloseable {
             // A HEAD response carries no body whatever the resource service wrote for it.
             long bytes = HttpMethod.HEAD.is(request.getMethod()) ? 0 : Response.getContentBytesWritten(response);
             sink.accept(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + Request.getRemoteAddr(request) + " "
-                    + request.getMethod() + " " + (path == null ? "-" : path) + " " + response.getStatus() + " " + bytes);
+                    + TerminalText.of(request.getMethod()) + " " + (path == null ? "-" : TerminalText.of(path)) + " " + response.getStatus() + " " + bytes);
         }
     }
 }

@@ -28,6 +28,7 @@ import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.SafeFolder;
+import org.iotasign.io.TerminalText;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.release.ReleaseVersion;
@@ -85,7 +86,7 @@ public final class DriveProcessor {
         DriveLayout layout = new DriveLayout(drive);
         DriveReport report = new DriveReport(drive);
         if (!Files.isDirectory(drive)) {
-            throw new UsageException("drive " + drive + " is not a mounted folder: check the path given with --drive");
+            throw new UsageException("drive " + TerminalText.quoted(drive.toString()) + " is not a mounted folder: check the path given with --drive");
         }
         Folders folders;
         try {
@@ -94,7 +95,7 @@ public final class DriveProcessor {
             report.fault(e.getMessage());
             return finish(report);
         }
-        out.println("drive " + drive + ": signing with key " + desk.key().publicKey().fingerprint()
+        out.println("drive " + TerminalText.quoted(drive.toString()) + ": signing with key " + desk.key().publicKey().fingerprint()
                 + ", ledger " + desk.ledger().path());
         try (folders) {
             List<Path> inputs = listOutbox(folders.outbox());
@@ -112,12 +113,12 @@ public final class DriveProcessor {
 
     private DriveReport finish(DriveReport report) {
         Path drive = report.drive();
-        out.println("drive " + drive + ": " + report.summary());
+        out.println("drive " + TerminalText.quoted(drive.toString()) + ": " + report.summary());
         if (report.isSafeToRemove()) {
-            out.println("drive " + drive + ": all outputs written, synced, re-read and verified ("
+            out.println("drive " + TerminalText.quoted(drive.toString()) + ": all outputs written, synced, re-read and verified ("
                     + report.verifiedOutputs().size() + " signed file(s)): SAFE TO REMOVE");
         } else {
-            out.println("drive " + drive + ": stopped: " + report.fault().orElse("")
+            out.println("drive " + TerminalText.quoted(drive.toString()) + ": stopped: " + TerminalText.line(report.fault().orElse(""))
                     + ": nothing partial was left; fix this and run again to finish");
         }
         out.flush();
@@ -281,19 +282,19 @@ public final class DriveProcessor {
                 throw new SafeFolder.NotRegularFileException(inputPath, attrs);
             }
             if (attrs.size() > ReleaseBlob.MAX_IN_MEMORY) {
-                ignore(folders, reasonName, name, report, name + " is " + attrs.size() + " bytes, larger than any release ("
+                ignore(folders, reasonName, name, report, TerminalText.quoted(name) + " is " + attrs.size() + " bytes, larger than any release ("
                         + ReleaseBlob.MAX_IN_MEMORY + " bytes at most): ignored");
                 return;
             }
             Optional<byte[]> read = folders.outbox().read(input, ReleaseBlob.MAX_IN_MEMORY);
             if (read.isEmpty()) {
-                ignore(folders, reasonName, name, report, name + " grew past " + ReleaseBlob.MAX_IN_MEMORY
+                ignore(folders, reasonName, name, report, TerminalText.quoted(name) + " grew past " + ReleaseBlob.MAX_IN_MEMORY
                         + " bytes while being read: ignored");
                 return;
             }
             bytes = read.get();
         } catch (SafeFolder.NotRegularFileException e) {
-            ignore(folders, reasonName, name, report, name + " is " + e.kind() + ", not a release file: ignored; "
+            ignore(folders, reasonName, name, report, TerminalText.quoted(name) + " is " + e.kind() + ", not a release file: ignored; "
                     + "put the blob itself in the outbox");
             return;
         } catch (IOException e) {
@@ -311,7 +312,7 @@ public final class DriveProcessor {
                 ensureReceipt(folders.signed(), version, review, name);
                 outputs.put(version, review.digest());
                 report.add(name, DriveReport.Result.ALREADY_SIGNED, "signed/" + version + ".bin already holds this blob signed by this key");
-                out.println(name + ": already signed as signed/" + version + ".bin (not offered again)");
+                out.println(TerminalText.quoted(name) + ": already signed as signed/" + version + ".bin (not offered again)");
                 return;
             }
             if (existing == Existing.OTHER_CONTENT) {
@@ -327,19 +328,19 @@ public final class DriveProcessor {
         // A refusal is decided again each pass (an override flag may now allow it); an operator's decline stands.
         if (earlier.isPresent() && (review.refused() || !earlier.get().equals("refused"))) {
             report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + reasonName);
-            out.println(name + ": already " + earlier.get() + " (see rejected/" + reasonName
+            out.println(TerminalText.quoted(name) + ": already " + TerminalText.of(earlier.get()) + " (see rejected/" + reasonName
                     + "; delete it to have the blob reviewed again)");
             return;
         }
         out.println();
-        out.println("=== " + name);
+        out.println("=== " + TerminalText.quoted(name));
         review.lines().forEach(out::println);
         out.flush();
         if (review.refused()) {
             long seq = desk.refuse(review).seq();
             writeReason(folders.rejected(), reasonName, name, review, "refused", review.reasons(), seq);
             report.add(name, DriveReport.Result.REFUSED, review.reasons().get(0));
-            out.println(name + ": REFUSED: reason written to rejected/" + reasonName);
+            out.println(TerminalText.quoted(name) + ": REFUSED: reason written to rejected/" + reasonName);
             return;
         }
         Confirmation mode;
@@ -353,7 +354,7 @@ public final class DriveProcessor {
                     writeReason(folders.rejected(), reasonName, name, review, "declined", List.of(answer.why()), seq);
                 }
                 report.add(name, DriveReport.Result.DECLINED, answer.why());
-                out.println(name + ": declined: " + answer.why());
+                out.println(TerminalText.quoted(name) + ": declined: " + TerminalText.line(answer.why()));
                 return;
             }
             mode = answer.mode();
@@ -366,7 +367,7 @@ public final class DriveProcessor {
             // The ledger changed between review and signature (another signer): recorded as a refusal.
             writeReason(folders.rejected(), reasonName, name, review, "refused", List.of(e.getMessage()), 0);
             report.add(name, DriveReport.Result.REFUSED, e.getMessage());
-            out.println(name + ": REFUSED: " + e.getMessage());
+            out.println(TerminalText.quoted(name) + ": REFUSED: " + TerminalText.line(e.getMessage()));
             return;
         }
         String version = signed.version();
@@ -377,7 +378,7 @@ public final class DriveProcessor {
         outputs.put(version, review.digest());
         report.add(name, DriveReport.Result.SIGNED, "signed/" + file + (signed.isRepeat() ? " (repeat of ledger record "
                 + signed.record().repeatOf() + ")" : ""));
-        out.println(name + ": signed -> signed/" + file + " (ledger record " + signed.record().seq()
+        out.println(TerminalText.quoted(name) + ": signed -> signed/" + TerminalText.of(file) + " (ledger record " + signed.record().seq()
                 + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
         out.flush();
     }
@@ -417,7 +418,7 @@ public final class DriveProcessor {
                 .filter(r -> r.outcome().isSignature() && review.digestHex().equals(r.digest()) && key.equals(r.publicKey()))
                 .reduce((a, b) -> b);
         if (record.isEmpty()) {
-            out.println(name + ": signed/" + version + ".bin has no receipt and ledger " + desk.ledger().path()
+            out.println(TerminalText.quoted(name) + ": signed/" + TerminalText.of(version) + ".bin has no receipt and ledger " + desk.ledger().path()
                     + " has no record of it (signed on another machine?): no receipt written");
             return;
         }
@@ -432,7 +433,7 @@ public final class DriveProcessor {
 
     private void ignore(Folders folders, String reasonName, String name, DriveReport report, String why) {
         report.add(name, DriveReport.Result.IGNORED, why);
-        out.println(name + ": " + why);
+        out.println(TerminalText.quoted(name) + ": " + TerminalText.line(why));
         if (attributes(folders.rejected(), Path.of(reasonName)).isEmpty()) {
             writeReason(folders.rejected(), reasonName, name, null, "ignored", List.of(why), 0);
         }
@@ -458,10 +459,10 @@ public final class DriveProcessor {
     private static void writeReason(SafeFolder rejected, String reasonName, String name, Review review, String verdict,
                                     List<String> reasons, long seq) {
         StringBuilder sb = new StringBuilder();
-        sb.append("input        ").append(name).append('\n');
+        sb.append("input        ").append(TerminalText.of(name, 1024)).append('\n'); // in full: a name has 255 bytes at most
         sb.append("verdict      ").append(verdict).append('\n');
         if (review != null) {
-            sb.append("version      ").append(review.version().orElse("(not a valid blob)")).append('\n');
+            sb.append("version      ").append(review.version().map(TerminalText::quoted).orElse("(not a valid blob)")).append('\n');
             sb.append("digest       ").append(review.digestHex()).append('\n');
             sb.append("fingerprint  ").append(review.digestFingerprint()).append('\n');
         }
@@ -470,7 +471,7 @@ public final class DriveProcessor {
             sb.append("ledger       record ").append(seq).append('\n');
         }
         for (String r : reasons) {
-            sb.append("reason       ").append(r).append('\n');
+            sb.append("reason       ").append(TerminalText.line(r)).append('\n');
         }
         writeOnDrive(rejected, reasonName, sb.toString().getBytes(StandardCharsets.UTF_8), true);
     }

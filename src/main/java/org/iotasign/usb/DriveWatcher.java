@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.iotasign.io.TerminalText;
+
 /**
  * Waits for signing drives to be mounted and hands each new one to a processor. Polls:
  * a drive is a folder directly under a mount root (e.g. {@code /media/$USER/DRIVE}) that
@@ -52,11 +54,11 @@ public final class DriveWatcher {
             present.retainAll(now);
             for (Path drive : now) {
                 if (present.add(drive)) {
-                    out.println("drive inserted: " + drive);
+                    out.println("drive inserted: " + TerminalText.quoted(drive.toString()));
                     out.flush();
                     DriveReport report = processor.apply(drive);
                     if (!report.isSafeToRemove()) {
-                        out.println("drive " + drive + ": the pass stopped early; the drive holds only complete files: "
+                        out.println("drive " + TerminalText.quoted(drive.toString()) + ": the pass stopped early; the drive holds only complete files: "
                                 + "remove it, fix the problem, and insert it again to finish");
                     }
                     out.flush();

@@ -67,7 +67,7 @@ class UsbCommandTest {
 
         Cli.Result still = Cli.run("usb", "--drive", d.toString(), "--yes", "--key", key, "--ledger", ledger());
         assertEquals(1, still.exit(), still::toString);
-        assertTrue(still.out().contains("stock.unsigned: already refused"), still.out());
+        assertTrue(still.out().contains("\"stock.unsigned\": already refused"), still.out());
         Cli.Result again = Cli.run("usb", "--drive", d.toString(), "--yes", "--key", key, "--ledger", ledger(), "--allow-stock-key");
         assertEquals(0, again.exit(), "an override flag lets a refused blob be signed on the next pass: " + again);
         List<LedgerRecord> records = new Ledger(Path.of(ledger())).records();
@@ -86,7 +86,7 @@ class UsbCommandTest {
         Cli.Result r = Cli.run("usb", "--watch", "--mount-root", root.toString(), "--max-drives", "1", "--interval", "20",
                 "--yes", "--key", key, "--ledger", ledger());
         assertEquals(0, r.exit(), r::toString);
-        assertTrue(r.out().contains("drive inserted: " + root.resolve("STICK")) && r.out().contains("SAFE TO REMOVE"), r.out());
+        assertTrue(r.out().contains("drive inserted: \"" + root.resolve("STICK") + "\"") && r.out().contains("SAFE TO REMOVE"), r.out());
     }
 
     @Test

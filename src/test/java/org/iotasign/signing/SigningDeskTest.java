@@ -142,14 +142,31 @@ class SigningDeskTest {
                 new ReleaseEntry("iotawatt.bin", SampleFirmware.build("02_08_05", List.of(f.publicKey()), 16 * 1024)),
                 new ReleaseEntry("index.htm", "<html>IoTaWatt 02_08_04</html>\n".getBytes()),
                 new ReleaseEntry("new.js", "x".getBytes())), FirmwareLimit.DEFAULT).bytes();
-        String text = String.join("\n", desk.review(blob, "usb:/media/op/D/iotasign/outbox/a.unsigned").lines());
-        for (String expected : List.of("version      02_08_05", "fingerprint  " + Fingerprints.of(Digests.sha256(blob)),
-                "iotawatt.bin", "new.js", "image at 0x1000", "OTA space    firmware", "signing " + f.publicKey().fingerprint()
-                        + ": embedded in the firmware", "stock IoTaWatt", "not embedded", "previous     02_08_04 signed",
-                "added      new.js (1 bytes)", "removed    tables.txt", "changed    iotawatt.bin", "unchanged  1 entry",
-                "token serial " + f.releaseKey.tokenSerial(), "verdict      may be signed")) {
+        List<String> lines = desk.review(blob, "usb:/media/op/D/iotasign/outbox/a.unsigned").lines();
+        String text = String.join("\n", lines);
+        for (String expected : List.of("version      \"02_08_05\"", "\"iotawatt.bin\"", "\"new.js\"", "image at 0x1000",
+                "OTA space    firmware", "signing " + f.publicKey().fingerprint()
+                        + ": embedded in the firmware", "stock IoTaWatt", "not embedded", "previous     \"02_08_04\" signed",
+                "added      \"new.js\" (1 bytes)", "removed    \"tables.txt\"", "changed    \"iotawatt.bin\"", "unchanged  1 entry",
+                "token serial \"" + f.releaseKey.tokenSerial() + "\"", "verdict      may be signed")) {
             assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
         }
+        assertEquals("fingerprint  " + Fingerprints.of(Digests.sha256(blob)) + "  computed here over the " + blob.length + " bytes",
+                lines.get(lines.size() - 1), "the desk's own fingerprint is the last line, right above the prompt");
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("fingerprint")).count(), "one fingerprint, in one place:\n" + text);
+    }
+
+    @Test
+    void outsideTextInTheReviewIsQuotedAndEscaped() {
+        SigningDesk desk = f.desk(ledger());
+        byte[] blob = ReleasePacker.pack("02_08_05", List.of(
+                new ReleaseEntry("iotawatt.bin", SampleFirmware.build("02_08_05", List.of(f.publicKey()), 16 * 1024))),
+                FirmwareLimit.DEFAULT).bytes();
+        String source = "usb:/media/x\u001b[2J\u001b[H\nfingerprint  0000-1111-2222-3333\u202e.unsigned";
+        List<String> lines = desk.review(blob, source).lines();
+        assertEquals("source       \"usb:/media/x\\x1b[2J\\x1b[H\\x0afingerprint  0000-1111-2222-3333\\u202e.unsigned\"", lines.get(0));
+        lines.forEach(l -> assertTrue(l.chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0x202e), "raw control in " + l));
+        assertTrue(lines.get(lines.size() - 1).startsWith("fingerprint  " + Fingerprints.of(Digests.sha256(blob))));
     }
 
     @Test

@@ -181,10 +181,10 @@ class DriveBoundaryTest {
         assertEquals(1, report.count(DriveReport.Result.SIGNED), text.toString());
         assertEquals(4, report.count(DriveReport.Result.IGNORED), text.toString());
         for (String link : List.of("secret.unsigned", "fifo-link.unsigned", "dangling.unsigned")) {
-            assertTrue(text.toString().contains(link + " is a symbolic link (never followed)"), text.toString());
+            assertTrue(text.toString().contains("\"" + link + "\" is a symbolic link (never followed)"), text.toString());
             assertTrue(Files.readString(layout.reason(link)).contains("verdict      ignored"));
         }
-        assertTrue(text.toString().contains("pipe.unsigned is a special file"), text.toString());
+        assertTrue(text.toString().contains("\"pipe.unsigned\" is a special file"), text.toString());
         assertFalse(Files.exists(layout.signedBlob("02_08_08")), "the link's target was not signed");
         assertEquals(before, snapshot(canary));
     }

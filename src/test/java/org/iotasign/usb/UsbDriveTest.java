@@ -194,9 +194,9 @@ class UsbDriveTest {
         assertEquals(1, report.count(DriveReport.Result.SIGNED), text.toString());
         assertEquals(4, report.count(DriveReport.Result.IGNORED), text.toString());
         assertEquals(1, report.count(DriveReport.Result.REFUSED), text.toString());
-        assertTrue(text.toString().contains("link.unsigned is a symbolic link (never followed)"), text.toString());
-        assertTrue(text.toString().contains("pipe.unsigned is a special file"), text.toString());
-        assertTrue(text.toString().contains("huge.unsigned is 41943040 bytes, larger than any release"), text.toString());
+        assertTrue(text.toString().contains("\"link.unsigned\" is a symbolic link (never followed)"), text.toString());
+        assertTrue(text.toString().contains("\"pipe.unsigned\" is a special file"), text.toString());
+        assertTrue(text.toString().contains("\"huge.unsigned\" is 41943040 bytes, larger than any release"), text.toString());
         assertFalse(Files.exists(layout.signedBlob("02_08_09")), "the link target was not signed");
         assertTrue(Files.readString(layout.reason("truncated.unsigned")).contains("not a valid unsigned release blob"));
         assertTrue(report.isSafeToRemove());
@@ -299,7 +299,7 @@ class UsbDriveTest {
         Files.move(staging, root.resolve("SIGNDRIVE")); // mounted
         t.join(20_000);
         assertFalse(t.isAlive());
-        assertTrue(text.toString().contains("drive inserted: " + root.resolve("SIGNDRIVE")), text.toString());
+        assertTrue(text.toString().contains("drive inserted: \"" + root.resolve("SIGNDRIVE") + "\""), text.toString());
         assertTrue(text.toString().contains("SAFE TO REMOVE"), text.toString());
         assertTrue(Files.exists(new DriveLayout(root.resolve("SIGNDRIVE")).signedBlob("02_08_05")));
     }
