@@ -157,17 +157,22 @@ public final class SdCardNames {
 
     /** The long-name parse and short-name derivation of FatFile::parsePathName (FatFileLFN.cpp); a String when the open fails. */
     private static Object parse(String path) {
+        // The name follows "<version>/": the spaces and slashes after a separator are skipped
+        // (parsePathName's advance to the next component), and so are leading spaces.
         int start = 0;
-        while (start < path.length() && path.charAt(start) == ' ') {
+        while (start < path.length() && (path.charAt(start) == ' ' || path.charAt(start) == '/')) {
             start++;
         }
-        String rest = path.substring(start);
+        int sep = path.indexOf('/', start);
+        String rest = sep < 0 ? path.substring(start) : path.substring(start, sep);
+        if (sep >= 0 && !path.substring(sep).replace("/", "").replace(" ", "").isEmpty()) {
+            return "file name '" + ReleaseVersion.printable(path) + "' holds a '/': the device would write into a folder of that name";
+        }
+        if (rest.isEmpty()) {
+            return "file name '" + ReleaseVersion.printable(path) + "' names the release folder itself: the device cannot open it as a file and rejects the update";
+        }
         for (int k = 0; k < rest.length(); k++) {
-            char c = rest.charAt(k);
-            if (c == '/') {
-                return "file name '" + ReleaseVersion.printable(path) + "' holds a '/': the card would treat it as a folder path";
-            }
-            if (!lfnLegal(c)) {
+            if (!lfnLegal(rest.charAt(k))) {
                 return "file name '" + ReleaseVersion.printable(path) + "' holds a character the card's long names cannot hold: the device cannot create it and rejects the update";
             }
         }

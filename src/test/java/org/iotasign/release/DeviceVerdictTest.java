@@ -155,6 +155,40 @@ class DeviceVerdictTest {
     }
 
     @Test
+    void anEntryNamedLikeAnEarlierEntrysAliasIsUnsafeAndTheDeviceStillAcceptsIt() {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(
+                new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("longfilename.htm", "a".getBytes()), new ReleaseEntry("LONGFI~1.HTM", "b".getBytes())));
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertTrue(v.deviceAccepts(), v::explanation);
+        assertFalse(v.ok());
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("('LONGFI~1.HTM'): reaches the same file on the device's SD card as entry at offset")
+                && p.contains("('longfilename.htm'): 'LONGFI~1.HTM' is the short alias LONGFI~1.HTM")), v.findings().problems()::toString);
+    }
+
+    @Test
+    void anAliasShapedNameBeforeItsLongNameIsStillUnsafe() {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(
+                new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("LONGFI~1.HTM", "b".getBytes()), new ReleaseEntry("longfilename.htm", "a".getBytes())));
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertTrue(v.deviceAccepts(), v::explanation);
+        assertEquals(1, v.findings().problems().size(), v.findings().problems()::toString);
+        assertTrue(v.findings().problems().get(0).contains("form of a FAT short alias"), v.findings().problems()::toString);
+    }
+
+    @Test
+    void aLeadingSpaceThatJoinsTheFirmwareIsUnsafe() {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry(" iotawatt.bin", "x".getBytes())));
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertTrue(v.deviceAccepts(), v::explanation);
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("is stored on the device's SD card as 'iotawatt.bin'")), v.findings().problems()::toString);
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("stores both as 'iotawatt.bin'")
+                && p.contains("the joined iotawatt.bin is not the firmware that was reviewed")), v.findings().problems()::toString);
+    }
+
+    @Test
     void doubledFirmwareIsUnsafe() {
         byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
         byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("IOTAWATT.BIN", fw)));

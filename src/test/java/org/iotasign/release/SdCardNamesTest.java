@@ -60,11 +60,30 @@ class SdCardNamesTest {
     }
 
     @ParameterizedTest(name = "parsePathName: nothing left after spaces and dots, sfn[0] blank, open fails: [{0}]")
-    @ValueSource(strings = {"...", " ", " . ", ". ."})
+    @ValueSource(strings = {"...", " . ", ". .", " ..."})
     void namesOfOnlyDotsAndSpacesCannotBeCreated(String name) {
         SdCardNames.Placement p = SdCardNames.place(List.of(name)).get(0);
         assertTrue(p.stored().isEmpty());
         assertTrue(p.openFails().orElseThrow().contains("leaves no name"));
+    }
+
+    @ParameterizedTest(name = "parsePathName skips spaces and slashes after a separator, so [{0}] opens the release folder itself")
+    @ValueSource(strings = {" ", "   ", "/", " / "})
+    void namesOfOnlySpacesOpenTheFolder(String name) {
+        assertTrue(SdCardNames.place(List.of(name)).get(0).openFails().orElseThrow().contains("names the release folder itself"));
+    }
+
+    @ParameterizedTest(name = "FatFile::open skips separators, so [{0}] is the file x")
+    @ValueSource(strings = {"/x", " / x", "x/", "x / "})
+    void slashesAroundANameAreSkipped(String name) {
+        assertTrue(sameFile("x", name));
+        assertTrue(SdCardNames.nameProblem(name).isPresent());
+    }
+
+    @Test
+    @DisplayName("a '/' between two names makes SDFS create a folder: outside the one-folder model, and refused")
+    void aSlashBetweenNamesIsAFolder() {
+        assertTrue(SdCardNames.place(List.of("a/b")).get(0).openFails().orElseThrow().contains("folder"));
     }
 
     @ParameterizedTest(name = "lfnLegalChar refuses [{0}]: open fails")
@@ -138,6 +157,23 @@ class SdCardNamesTest {
         List<String> withAlias = new ArrayList<>(names);
         withAlias.add(second.shortName().toLowerCase(Locale.ROOT));
         assertEquals(second.file(), stored(withAlias, 2).file());
+    }
+
+    @Test
+    @DisplayName("aliases recorded from the library itself (SdFat b240d22 FatLib built for the host, RAM FAT16 volume)")
+    void aliasesAsTheLibraryMadeThem() {
+        List<String> names = List.of("...xe3.a1 3n+3.em", "a+ba3mlee.+", "LongFi00e", "LongFi22", "a+bn-2.am0nea2a+.", "an+nam",
+                "lo ng+-0m- ", "LongFi1+--.+-m3 .", "LongFi12nm", "LongFi2en01nl", "ae-+.1", "LongFi 13");
+        List<String> expected = List.of("XE3A13~1.EM", "A_BA3M~1._", "LONGFI~1", "LONGFI22", "A_BN-2~1.AM0", "AN_NAM~1",
+                "LONG_-~1", "LONGFI~1._-M", "LON~6EE9", "LON~4010", "AE-_~1.1", "LON~EB4C");
+        List<SdCardNames.Placement> placed = SdCardNames.place(names);
+        for (int i = 0; i < names.size(); i++) {
+            SdCardNames.Stored s = placed.get(i).stored().orElseThrow();
+            assertEquals(i, s.file());
+            assertEquals(expected.get(i), s.shortName(), names.get(i));
+        }
+        assertEquals("lo ng+-0m-", placed.get(6).stored().orElseThrow().name());
+        assertEquals("LON~6B95.HTM", stored(List.of("longfilename.htm", "longfilename2.htm"), 1).shortName());
     }
 
     @Test
