@@ -159,6 +159,16 @@ class PackCommandTest {
     }
 
     @Test
+    void refusesGzipFirmwareUnlessAllowedAndThenSaysSo() throws IOException {
+        Files.write(firmware, org.iotasign.testing.GzipImages.stored(Files.readAllBytes(firmware)));
+        assertRefused(pack(), "gzip-compressed: IoTaWatt's ESP8266 core 2.6.3 refuses it");
+        assertFalse(Files.exists(out));
+        Cli.Result r = pack("--allow-gzip-firmware");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("accepted by --allow-gzip-firmware"), r::toString);
+    }
+
+    @Test
     void refusesASecondFirmware() {
         assertRefused(pack("--file", "IotaWatt.bin=" + firmware), "equal ignoring case");
     }

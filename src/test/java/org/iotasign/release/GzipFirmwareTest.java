@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.espimage.SampleFirmware;
+import org.iotasign.testing.GzipImages;
 import org.iotasign.testing.TestKeys;
 import org.iotasign.testing.TestReleases;
 import org.junit.jupiter.api.Test;
@@ -23,22 +19,7 @@ import org.junit.jupiter.api.Test;
 class GzipFirmwareTest {
     static final Ed25519PublicKey PUB = TestKeys.test1().publicKey();
 
-    /** gzip with stored (uncompressed) deflate blocks, so the embedded key stays visible to the key scan. */
-    public static byte[] gzipStored(byte[] data) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(b) {
-            {
-                def.setLevel(Deflater.NO_COMPRESSION);
-            }
-        }) {
-            g.write(data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return b.toByteArray();
-    }
-
-    static final byte[] GZIP_FIRMWARE = gzipStored(SampleFirmware.build("02_08_05", List.of(PUB), 8192));
+    static final byte[] GZIP_FIRMWARE = GzipImages.stored(SampleFirmware.build("02_08_05", List.of(PUB), 8192));
 
     @Test
     void theFirmwareRulesRefuseGzipByDefault() {
