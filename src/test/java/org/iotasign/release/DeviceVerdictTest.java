@@ -19,6 +19,8 @@ import org.iotasign.espimage.SampleFirmware;
 import org.iotasign.testing.TestKeys;
 import org.iotasign.testing.TestReleases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -186,6 +188,22 @@ class DeviceVerdictTest {
         assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("is stored on the device's SD card as 'iotawatt.bin'")), v.findings().problems()::toString);
         assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("stores both as 'iotawatt.bin'")
                 && p.contains("the joined iotawatt.bin is not the firmware that was reviewed")), v.findings().problems()::toString);
+    }
+
+    @ParameterizedTest(name = "the device cannot create [{0}] (lfnLegalChar / parsePathName) and stops the update there")
+    @ValueSource(strings = {"a|b", "...", "caf\u00e9.htm", "x\ty"})
+    void aNameTheCardCannotCreateIsRejectedByTheDevice(String name) {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("index.htm", "x".getBytes())));
+        // Rewrite the second name in place (serialize writes ASCII only).
+        int nameField = 16 + 32 + fw.length + (int) (ReleaseLayout.padded(fw.length) - fw.length) + 8;
+        Arrays.fill(unsigned, nameField, nameField + 24, (byte) 0);
+        byte[] raw = name.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(raw, 0, unsigned, nameField, raw.length);
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertFalse(v.deviceAccepts(), v::explanation);
+        assertEquals(List.of("Updater: unable to create file: 02_08_05/" + ReleaseVersion.printable(name)), v.deviceLog());
+        assertTrue(v.findings().hasProblems());
     }
 
     @Test
