@@ -228,6 +228,31 @@ class SdCardNamesTest {
         }
     }
 
+    static final byte[] FIRMWARE = org.iotasign.espimage.SampleFirmware.build("02_08_05",
+            List.of(org.iotasign.testing.TestKeys.test1().publicKey()), 4096);
+
+    @Property(tries = 200)
+    void everyReleasePackMakesUnpacksIntoExactlyTheFilesItNames(@ForAll("names") List<String> names) {
+        List<ReleaseEntry> entries = new ArrayList<>();
+        entries.add(new ReleaseEntry("iotawatt.bin", FIRMWARE));
+        names.forEach(n -> entries.add(new ReleaseEntry(n, new byte[] {1})));
+        byte[] blob;
+        try {
+            blob = ReleasePacker.pack("02_08_05", entries, FirmwareLimit.DEFAULT).bytes();
+        } catch (org.iotasign.RejectedException refused) {
+            net.jqwik.api.statistics.Statistics.collect("refused");
+            return;
+        }
+        net.jqwik.api.statistics.Statistics.collect(names.isEmpty() ? "packed, no web files" : "packed");
+        List<String> inBlob = ReleaseBlob.parseUnsigned(blob, FirmwareLimit.DEFAULT).entries().stream().map(EntryInfo::name).toList();
+        List<SdCardNames.Placement> placed = SdCardNames.place(inBlob);
+        for (int i = 0; i < placed.size(); i++) {
+            SdCardNames.Stored st = placed.get(i).stored().orElseThrow();
+            assertTrue(st.created(), inBlob::toString);
+            assertEquals(inBlob.get(i), st.name());
+        }
+    }
+
     @Provide
     Arbitrary<List<String>> names() {
         return Arbitraries.strings().withChars("abAB12 .~+_-").ofMinLength(1).ofMaxLength(14).list().ofMaxSize(8);
