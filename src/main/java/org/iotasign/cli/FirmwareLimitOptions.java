@@ -16,7 +16,17 @@ final class FirmwareLimitOptions {
             description = "Override the largest accepted firmware size in bytes (for devices with another flash layout).")
     Long maxFirmware;
 
+    @Option(names = FirmwareLimit.GZIP_FLAG,
+            description = "Accept a gzip-compressed iotawatt.bin, for devices that all run ESP8266 core 2.7.0 or later, 3.x included (IoTaWatt's 2.6.3 "
+                    + "refuses one). Printed as a warning; when signing, recorded in the ledger.")
+    boolean allowGzip;
+
     FirmwareLimit limit() {
+        FirmwareLimit limit = sizeLimit();
+        return allowGzip ? limit.acceptingGzip() : limit;
+    }
+
+    private FirmwareLimit sizeLimit() {
         if (maxFirmware != null) {
             if (maxFirmware <= 0) {
                 throw new UsageException("--max-firmware must be a positive number of bytes");

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.EnvironmentException;
 import org.iotasign.IotasignException;
 import org.iotasign.RejectedException;
@@ -354,7 +355,7 @@ final class KeyBackupCommands {
             }
             if (expectFingerprint != null && !rebuilt.fingerprint().equalsIgnoreCase(expectFingerprint.strip())) {
                 throw new RejectedException("the shares rebuild key " + rebuilt.fingerprint() + ", not the expected "
-                        + printable(expectFingerprint) + ": nothing was imported");
+                        + TerminalText.quoted(expectFingerprint) + ": nothing was imported");
             }
         }
     }
@@ -427,10 +428,6 @@ final class KeyBackupCommands {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String printable(String s) {
-        return s.codePoints().allMatch(c -> c >= 32 && c < 127) && s.length() <= 64 ? "'" + s + "'" : "(unprintable text)";
     }
 
     /** Asks its source once and hands out copies, so a typed PIN is typed once per token; cleared on close. */

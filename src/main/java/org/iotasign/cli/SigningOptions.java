@@ -65,6 +65,9 @@ final class SigningOptions {
         if (allowExtractable) {
             s.add(PolicyRule.EXTRACTABLE_KEY);
         }
+        if (limits.allowGzip) {
+            s.add(PolicyRule.GZIP_FIRMWARE);
+        }
         return s;
     }
 

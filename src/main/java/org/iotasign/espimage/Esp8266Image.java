@@ -31,7 +31,7 @@ public final class Esp8266Image {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         if (file.length >= 2 && (file[0] & 0xff) == 0x1f && (file[1] & 0xff) == 0x8b) {
-            warnings.add("gzip-compressed image: the device's ESP8266 core must be 3.0 or later (IoTaWatt's is 2.6)");
+            warnings.add("gzip-compressed image: the device's ESP8266 core must be 2.7.0 or later (IoTaWatt's is 2.6.3)");
             return new ImageCheck(ImageCheck.Kind.GZIP, errors, warnings, null, null, false, false, file.length);
         }
         if (file.length == 0 || (file[0] & 0xff) != ImageParser.MAGIC) {

@@ -24,7 +24,7 @@ public record ImageCheck(Kind kind, List<String> errors, List<String> warnings, 
         ARDUINO_EBOOT_AND_APP,
         /** One ESP8266 image starting at offset 0 (esptool elf2image style). */
         SINGLE_IMAGE,
-        /** gzip-compressed firmware (Arduino core 3.0 and later only). */
+        /** gzip-compressed firmware (Arduino core 2.7.0 and later only). */
         GZIP,
         /** A build for the ESP32 family: also starts with 0xE9 but is not an ESP8266 image. */
         ESP32,

@@ -2,6 +2,8 @@ package org.iotasign.policy;
 
 import java.util.Optional;
 
+import org.iotasign.release.FirmwareLimit;
+
 /**
  * The rules every signature passes, in the order they are checked. A rule with an
  * override flag can be passed on purpose; the flag used is recorded in the ledger.
@@ -18,7 +20,9 @@ public enum PolicyRule {
     /** (d) The version was already signed with different content. No override: devices cache releases by version. */
     VERSION_REUSED("d", null),
     /** The key was extractable or imported, so copies may exist outside the token. */
-    EXTRACTABLE_KEY("f", "--allow-extractable-key");
+    EXTRACTABLE_KEY("f", "--allow-extractable-key"),
+    /** The firmware is gzip-compressed: only devices running ESP8266 core 2.7.0 or later install it, IoTaWatt's 2.6.3 does not. */
+    GZIP_FIRMWARE("g", FirmwareLimit.GZIP_FLAG);
 
     private final String letter;
     private final String flag;

@@ -10,6 +10,8 @@ import java.util.Set;
 
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.espimage.Esp8266Image;
+import org.iotasign.espimage.ImageCheck;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.release.ReleaseVersion;
@@ -81,6 +83,10 @@ public final class SigningPolicy {
             if (!blob.firmwareEmbeds(req.key())) {
                 add(out, PolicyRule.MISSING_OWN_KEY, "iotawatt.bin does not embed the signing key " + req.key().fingerprint()
                         + ": every device that installs it could never verify a later update from this key and would need a serial re-flash");
+            }
+            if (Esp8266Image.check(blob.firmware()).kind() == ImageCheck.Kind.GZIP) {
+                add(out, PolicyRule.GZIP_FIRMWARE, "iotawatt.bin is gzip-compressed: only devices running ESP8266 core 2.7.0 or later install it,"
+                        + " and IoTaWatt's 2.6.3 refuses it");
             }
             if (!req.key().equals(Ed25519PublicKey.STOCK_IOTAWATT) && blob.firmwareEmbeds(Ed25519PublicKey.STOCK_IOTAWATT)) {
                 add(out, PolicyRule.STOCK_KEY, "iotawatt.bin still embeds the stock IoTaWatt key "

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.io.AtomicFile;
@@ -88,6 +89,16 @@ public final class DeviceVerifier {
         }
         ReleaseBlob blob = ReleaseBlob.fromWalk(walk, in.size(), true, limit);
         findings.addAll(blob.findings());
+        // The device creates each file as it walks, before the signature: a name its SD card
+        // cannot create ends the update there.
+        String folder = requestedVersion != null ? requestedVersion : blob.version();
+        List<SdCardNames.Placement> placed = SdCardNames.place(walk.entries.stream().map(EntryInfo::name).toList());
+        for (SdCardNames.Placement p : placed) {
+            if (p.openFails().isPresent() && p.name().indexOf('/') < 0) {
+                log.add("Updater: unable to create file: " + TerminalText.of(folder + "/" + p.name()));
+                return new DeviceVerdict(false, log, p.openFails().get(), findings, Optional.of(blob));
+            }
+        }
         if (!key.verify(walk.digest, walk.trailer)) {
             log.add("Updater: Signature does not verify.");
             return new DeviceVerdict(false, log, "the signature does not verify with key " + key.fingerprint()

@@ -5,8 +5,9 @@ import java.util.Optional;
 import org.iotasign.io.TerminalText;
 
 /**
- * File names inside a release. The device copies each entry to the root of a FAT SD
- * card under its name, through a 24-byte NUL-terminated header field.
+ * File names inside a release, one at a time. The device copies each entry to the root of
+ * a FAT SD card under its name, through a 24-byte NUL-terminated header field; how the card
+ * stores names, and which names reach the same file, is {@link SdCardNames}.
  */
 public final class EntryNames {
     private static final String FAT_FORBIDDEN = "\\/\"*:<>?|";
@@ -38,9 +39,6 @@ public final class EntryNames {
         if (name.equals(".") || name.equals("..")) {
             return Optional.of("file name '" + name + "' names a folder, not a file");
         }
-        if (name.endsWith(".") || name.endsWith(" ")) {
-            return Optional.of("file name '" + name + "' ends with a dot or space, which FAT silently drops");
-        }
-        return Optional.empty();
+        return SdCardNames.nameProblem(name);
     }
 }

@@ -4,11 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.RejectedException;
 
 /**
@@ -32,17 +31,19 @@ public final class ReleasePacker {
             throw new RejectedException(p);
         });
         ReleaseVersion.warning(version).ifPresent(findings::warning);
-        Map<String, String> seen = new HashMap<>();
+        List<ReleaseEntry> ordered = new ArrayList<>(entries);
+        ordered.sort(ORDER);
+        // Pairs first, so that an alias-shaped name is refused naming the file it would reach.
+        List<String> names = ordered.stream().map(ReleaseEntry::name).toList();
+        SdCardNames.collisions(names).stream().findFirst().ifPresent(c -> {
+            throw new RejectedException("file names '" + TerminalText.of(names.get(c.first())) + "' and '" + TerminalText.of(names.get(c.second()))
+                    + "' reach the same file on the device's SD card (" + c.why() + "): the device would append both into one file; keep one or rename one");
+        });
         int firmwareCount = 0;
-        for (ReleaseEntry e : entries) {
+        for (ReleaseEntry e : ordered) {
             EntryNames.problem(e.name()).ifPresent(p -> {
                 throw new RejectedException(p + ": rename the file");
             });
-            String previous = seen.putIfAbsent(e.name().toLowerCase(Locale.ROOT), e.name());
-            if (previous != null) {
-                throw new RejectedException("file names '" + previous + "' and '" + e.name()
-                        + "' are equal ignoring case: the device would append both into one file; keep one");
-            }
             if (e.isFirmware()) {
                 firmwareCount++;
             }
@@ -61,8 +62,6 @@ public final class ReleasePacker {
         }
         findings.addAll(image);
 
-        List<ReleaseEntry> ordered = new ArrayList<>(entries);
-        ordered.sort(ORDER);
         byte[] bytes = serialize(version, ordered);
         ReleaseBlob parsed = ReleaseBlob.parseUnsigned(bytes, limit);
         if (parsed.findings().hasProblems()) {

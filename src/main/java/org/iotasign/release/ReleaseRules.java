@@ -1,9 +1,7 @@
 package org.iotasign.release;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 
 import org.iotasign.io.TerminalText;
 
@@ -23,9 +21,8 @@ final class ReleaseRules {
         if (walk.entryCount > walk.entries.size()) {
             f.problem("the blob holds " + walk.entryCount + " entries; only " + walk.entries.size() + " were examined, and a release never needs that many");
         }
-        Map<String, String> seen = new HashMap<>();
         for (EntryInfo e : walk.entries) {
-            String label = "entry at offset " + e.offset() + " ('" + TerminalText.of(e.name()) + "')";
+            String label = label(e);
             if (!e.nameTerminated()) {
                 f.problem(label + ": the 24-byte name field has no NUL, so the device reads the name past the header");
             } else {
@@ -37,15 +34,17 @@ final class ReleaseRules {
             if (!e.paddingZero()) {
                 f.problem(label + ": non-zero padding after the data (padding is hashed, so it must be zero to be reproducible)");
             }
-            String key = e.name().toLowerCase(Locale.ROOT);
-            String previous = seen.putIfAbsent(key, e.name());
-            if (previous != null) {
-                f.problem(label + ": duplicate of '" + TerminalText.of(previous) + "' (names are compared ignoring case): the device appends both into one file"
-                        + (e.isFirmware() ? ", and a doubled iotawatt.bin carries two MD5 strings and fails to install" : ""));
-            }
             if (e.name().equalsIgnoreCase(ReleaseLayout.CONFIG_NAME)) {
                 f.warning("the release carries config.txt: the device never overwrites an existing config.txt, so only new devices get it");
             }
+        }
+        List<String> names = walk.entries.stream().map(EntryInfo::name).toList();
+        for (SdCardNames.Collision c : SdCardNames.collisions(names)) {
+            EntryInfo first = walk.entries.get(c.first());
+            EntryInfo second = walk.entries.get(c.second());
+            f.problem(label(second) + ": reaches the same file on the device's SD card as " + label(first) + ": " + c.why()
+                    + "; the device appends both into one file"
+                    + (first.isFirmware() || second.isFirmware() ? ", and the joined iotawatt.bin is not the firmware that was reviewed (its MD5 check fails, or passes for other bytes)" : ""));
         }
         if (walk.firmwareEntries == 0) {
             f.problem("no iotawatt.bin entry: the device verifies the signature and still rejects the update");
@@ -55,5 +54,9 @@ final class ReleaseRules {
             f.addAll(FirmwareRules.check(walk.firmware, limit));
         }
         return f;
+    }
+
+    private static String label(EntryInfo e) {
+        return "entry at offset " + e.offset() + " ('" + TerminalText.of(e.name()) + "')";
     }
 }

@@ -123,6 +123,52 @@ class PackCommandTest {
     }
 
     @Test
+    void refusesAnAliasOfAWebFileThatPackSortsFirstNamingBoth() throws IOException {
+        Files.writeString(web.resolve("longfilename.htm"), "<p>");
+        Path f = Files.writeString(dir.resolve("extra"), "x");
+        // longfilename.htm sorts before longfi~1.htm, gets the alias LONGFI~1.HTM, and the second entry opens it.
+        Cli.Result r = pack("--web-dir", web.toString(), "--file", "LONGFI~1.HTM=" + f);
+        assertRefused(r, "file names 'longfilename.htm' and 'LONGFI~1.HTM' reach the same file on the device's SD card");
+        assertTrue(r.err().contains("short alias LONGFI~1.HTM"), r::toString);
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void refusesANameWithALeadingSpaceThatJoinsTheFirmware() throws IOException {
+        Path f = Files.writeString(dir.resolve("extra"), "x");
+        Cli.Result r = pack("--file", " iotawatt.bin=" + f);
+        assertRefused(r, "file names 'iotawatt.bin' and ' iotawatt.bin' reach the same file");
+        assertTrue(r.err().contains("stores both as 'iotawatt.bin'"), r::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" index2.htm", "  x.js", "LONGFI~1.HTM", "Page~1.htm", "AB~6EE9.TXT"})
+    void refusesNamesStoredUnderAnotherNameOrShapedLikeAnAlias(String name) throws IOException {
+        Path f = Files.writeString(dir.resolve("extra"), "x");
+        Cli.Result r = pack("--web-dir", web.toString(), "--file", name + "=" + f);
+        assertRefused(r, "file name '" + name + "'");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void packsLongNamesWithTheSameAliasPrefix() throws IOException {
+        Files.writeString(web.resolve("longfilename1.htm"), "1");
+        Files.writeString(web.resolve("longfilename2.htm"), "2");
+        Files.writeString(web.resolve("my~long~name.html"), "3");
+        assertEquals(0, pack("--web-dir", web.toString()).exit());
+    }
+
+    @Test
+    void refusesGzipFirmwareUnlessAllowedAndThenSaysSo() throws IOException {
+        Files.write(firmware, org.iotasign.testing.GzipImages.stored(Files.readAllBytes(firmware)));
+        assertRefused(pack(), "gzip-compressed: IoTaWatt's ESP8266 core 2.6.3 refuses it");
+        assertFalse(Files.exists(out));
+        Cli.Result r = pack("--allow-gzip-firmware");
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(r.out().contains("accepted by --allow-gzip-firmware"), r::toString);
+    }
+
+    @Test
     void refusesASecondFirmware() {
         assertRefused(pack("--file", "IotaWatt.bin=" + firmware), "equal ignoring case");
     }

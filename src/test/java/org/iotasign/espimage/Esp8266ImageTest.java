@@ -263,7 +263,7 @@ class Esp8266ImageTest {
         ImageCheck c = Esp8266Image.check(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
         assertEquals(ImageCheck.Kind.GZIP, c.kind());
         assertTrue(c.ok());
-        assertEquals(List.of("gzip-compressed image: the device's ESP8266 core must be 3.0 or later (IoTaWatt's is 2.6)"),
+        assertEquals(List.of("gzip-compressed image: the device's ESP8266 core must be 2.7.0 or later (IoTaWatt's is 2.6.3)"),
                 c.warnings());
     }
 

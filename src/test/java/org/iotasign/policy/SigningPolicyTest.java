@@ -7,18 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.espimage.SampleFirmware;
 import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
+import org.iotasign.release.FirmwareLimit;
+import org.iotasign.release.ReleaseEntry;
+import org.iotasign.release.ReleasePacker;
 import org.iotasign.signing.Confirmation;
 import org.iotasign.signing.Review;
 import org.iotasign.signing.SignedRelease;
 import org.iotasign.signing.SigningDesk;
 import org.iotasign.signing.SigningKey;
 import org.iotasign.testing.Digests;
+import org.iotasign.testing.GzipImages;
 import org.iotasign.testing.SigningFixture;
 import org.iotasign.testing.TestReleases;
 import org.iotasign.token.SoftHsmFixture;
@@ -77,6 +83,27 @@ class SigningPolicyTest {
         assertEquals(LedgerRecord.Outcome.SIGNED, signed.outcome());
         assertEquals(List.of(rule.overrideFlag().orElseThrow()), signed.overrides());
         assertTrue(passed.lines().stream().anyMatch(l -> l.contains("overridden by " + rule.overrideFlag().get())));
+    }
+
+    @Test
+    void gzipFirmwareIsRefusedAndWithTheFlagSignedWithTheFlagInTheLedger() {
+        byte[] fw = GzipImages.stored(SampleFirmware.build("02_08_05", List.of(f.publicKey()), 8192));
+        byte[] blob = ReleasePacker.pack("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw)), FirmwareLimit.DEFAULT.acceptingGzip()).bytes();
+        SigningDesk plain = f.desk(ledger());
+        Review refused = plain.review(blob, "test");
+        assertTrue(refused.refused());
+        RejectedException e = assertThrows(RejectedException.class, () -> plain.sign(refused, Confirmation.COMMAND_LINE));
+        assertTrue(e.getMessage().contains("gzip-compressed"), e.getMessage());
+
+        SigningDesk overriding = new SigningDesk(plain.key(), new Ledger(ledger()), new SigningPolicy(EnumSet.of(PolicyRule.GZIP_FIRMWARE)),
+                FirmwareLimit.DEFAULT.acceptingGzip());
+        Review passed = overriding.review(blob, "test");
+        assertFalse(passed.refused(), passed.lines().toString());
+        overriding.sign(passed, Confirmation.COMMAND_LINE);
+        LedgerRecord signed = last(ledger());
+        assertEquals(LedgerRecord.Outcome.SIGNED, signed.outcome());
+        assertEquals(List.of("--allow-gzip-firmware"), signed.overrides());
+        assertTrue(signed.warnings().stream().anyMatch(w -> w.contains("accepted by --allow-gzip-firmware")), signed.warnings()::toString);
     }
 
     @Test

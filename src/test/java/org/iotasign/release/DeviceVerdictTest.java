@@ -13,12 +13,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.SoftwareEd25519Signer;
 import org.iotasign.espimage.SampleFirmware;
 import org.iotasign.testing.TestKeys;
 import org.iotasign.testing.TestReleases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,7 +154,57 @@ class DeviceVerdictTest {
                 new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("Index.htm", "a".getBytes()), new ReleaseEntry("index.HTM", "b".getBytes())));
         DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
         assertTrue(v.deviceAccepts());
-        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("duplicate of 'Index.htm'")), v.findings().problems()::toString);
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("('index.HTM'): reaches the same file on the device's SD card as entry at offset") && p.contains("('Index.htm'): they are equal ignoring case")), v.findings().problems()::toString);
+    }
+
+    @Test
+    void anEntryNamedLikeAnEarlierEntrysAliasIsUnsafeAndTheDeviceStillAcceptsIt() {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(
+                new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("longfilename.htm", "a".getBytes()), new ReleaseEntry("LONGFI~1.HTM", "b".getBytes())));
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertTrue(v.deviceAccepts(), v::explanation);
+        assertFalse(v.ok());
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("('LONGFI~1.HTM'): reaches the same file on the device's SD card as entry at offset")
+                && p.contains("('longfilename.htm'): 'LONGFI~1.HTM' is the short alias LONGFI~1.HTM")), v.findings().problems()::toString);
+    }
+
+    @Test
+    void anAliasShapedNameBeforeItsLongNameIsStillUnsafe() {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(
+                new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("LONGFI~1.HTM", "b".getBytes()), new ReleaseEntry("longfilename.htm", "a".getBytes())));
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertTrue(v.deviceAccepts(), v::explanation);
+        assertEquals(1, v.findings().problems().size(), v.findings().problems()::toString);
+        assertTrue(v.findings().problems().get(0).contains("form of a FAT short alias"), v.findings().problems()::toString);
+    }
+
+    @Test
+    void aLeadingSpaceThatJoinsTheFirmwareIsUnsafe() {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry(" iotawatt.bin", "x".getBytes())));
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertTrue(v.deviceAccepts(), v::explanation);
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("is stored on the device's SD card as 'iotawatt.bin'")), v.findings().problems()::toString);
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("stores both as 'iotawatt.bin'")
+                && p.contains("the joined iotawatt.bin is not the firmware that was reviewed")), v.findings().problems()::toString);
+    }
+
+    @ParameterizedTest(name = "the device cannot create [{0}] (lfnLegalChar / parsePathName) and stops the update there")
+    @ValueSource(strings = {"a|b", "...", "caf\u00e9.htm", "x\ty"})
+    void aNameTheCardCannotCreateIsRejectedByTheDevice(String name) {
+        byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
+        byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("index.htm", "x".getBytes())));
+        // Rewrite the second name in place (serialize writes ASCII only).
+        int nameField = 16 + 32 + fw.length + (int) (ReleaseLayout.padded(fw.length) - fw.length) + 8;
+        Arrays.fill(unsigned, nameField, nameField + 24, (byte) 0);
+        byte[] raw = name.getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(raw, 0, unsigned, nameField, raw.length);
+        DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
+        assertFalse(v.deviceAccepts(), v::explanation);
+        assertEquals(List.of("Updater: unable to create file: 02_08_05/" + TerminalText.of(name)), v.deviceLog());
+        assertTrue(v.findings().hasProblems());
     }
 
     @Test
@@ -159,7 +212,7 @@ class DeviceVerdictTest {
         byte[] fw = SampleFirmware.build("02_08_05", List.of(PUB), 4096);
         byte[] unsigned = ReleasePacker.serialize("02_08_05", List.of(new ReleaseEntry("iotawatt.bin", fw), new ReleaseEntry("IOTAWATT.BIN", fw)));
         DeviceVerdict v = verify(TestReleases.sign(unsigned, KEY));
-        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("two MD5 strings")), v.findings().problems()::toString);
+        assertTrue(v.findings().problems().stream().anyMatch(p -> p.contains("the joined iotawatt.bin is not the firmware that was reviewed")), v.findings().problems()::toString);
     }
 
     @Test
