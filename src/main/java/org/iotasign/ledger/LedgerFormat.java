@@ -64,6 +64,18 @@ final class LedgerFormat {
         m.put("warnings", r.warnings());
         m.put("repeatOf", r.repeatOf());
         m.put("tornTail", r.tornTail());
+        // Members added after the first format: present only when set, so earlier lines keep their exact form.
+        if (r.count() != null) {
+            m.put("count", r.count());
+        }
+        if (r.continues() != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("anchorCount", r.continues().anchorCount());
+            c.put("anchorHead", r.continues().anchorHead());
+            c.put("lostFrom", r.continues().lostFrom());
+            c.put("lostTo", r.continues().lostTo());
+            m.put("continues", c);
+        }
         m.put("prev", r.prev());
         return JsonText.compact(m);
     }
@@ -102,7 +114,7 @@ final class LedgerFormat {
                     text(n, "version"), text(n, "digest"), number(n, "size"), entries, text(n, "key"), text(n, "publicKey"),
                     text(n, "tokenSerial"), text(n, "source"), text(n, "confirmation"), strings(n, "overrides"), strings(n, "reasons"),
                     strings(n, "warnings"), n.get("repeatOf") != null ? number(n, "repeatOf") : null, text(n, "tornTail"),
-                    text(n, "prev"), claimed);
+                    n.containsKey("count") ? number(n, "count") : null, continuation(n.get("continues")), text(n, "prev"), claimed);
             if (!body(r).equals(body)) {
                 throw new BadLine("it is not in the ledger's own form (members added, removed or reordered)");
             }
@@ -110,6 +122,15 @@ final class LedgerFormat {
         } catch (NullPointerException | IllegalArgumentException | ClassCastException e) {
             throw new BadLine("a required member is missing or has the wrong type");
         }
+    }
+
+    private static LedgerRecord.Continuation continuation(Object member) {
+        if (member == null) {
+            return null;
+        }
+        Map<?, ?> c = (Map<?, ?>) member;
+        return new LedgerRecord.Continuation(number(c, "anchorCount"), text(c, "anchorHead"), number(c, "lostFrom"),
+                number(c, "lostTo"));
     }
 
     /** A member that must be present; its value may be null. */

@@ -133,6 +133,8 @@ public final class Review {
             }
         }
         out.add("signing key  " + key.publicKey().fingerprint() + " on token serial " + key.tokenSerial() + " (" + key.description() + ")");
+        out.add(key.anchor().available() ? "ledger       anchored on " + key.anchor().describe()
+                : "ledger       NOT anchored: " + key.anchor().describe() + " cannot hold a ledger anchor, the ledger has only its file's protection");
         if (decision.previous().isPresent()) {
             LedgerRecord p = decision.previous().get();
             out.add("previous     " + p.version() + " signed " + p.time() + " (ledger record " + p.seq() + "), changes:");

@@ -45,7 +45,7 @@ public final class SigningDesk {
 
     public SigningDesk(SigningKey key, Ledger ledger, SigningPolicy policy, FirmwareLimit limit) {
         this.key = key;
-        this.ledger = ledger;
+        this.ledger = ledger.anchoredTo(key.anchor());
         this.policy = policy;
         this.limit = limit;
     }
@@ -167,6 +167,18 @@ public final class SigningDesk {
         return ledger.append(history -> LedgerRecord.draft(outcome, null, digest, announcedSize, List.of(),
                 key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), source, null, List.of(),
                 List.of(reason), List.of(), null));
+    }
+
+    /**
+     * Records that the ledger lost records its token anchors and continues it (see
+     * {@link Ledger#recover}); the operator has proven the token's PIN by opening the key.
+     *
+     * @return the recovery record, or empty when the ledger holds what the token anchors
+     */
+    public Optional<Ledger.Appended> recover(String source) {
+        return ledger.recover(status -> LedgerRecord.draft(LedgerRecord.Outcome.RECOVERED, null, null, 0, List.of(),
+                key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), source, null, List.of(),
+                List.of(status.finding()), List.of(), null));
     }
 
     private void recordFailure(Review review, Ledger.Appended signedRecord, Confirmation confirmation, RuntimeException e) {
