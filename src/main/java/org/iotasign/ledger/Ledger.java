@@ -142,6 +142,24 @@ public final class Ledger {
     }
 
     /**
+     * The record was appended and fsynced but the token's anchor could not be moved to it
+     * (the token was pulled): the file is one record ahead, which the next append anchors.
+     */
+    public static final class AnchorNotMoved extends EnvironmentException {
+        private final transient Appended appended;
+
+        AnchorNotMoved(Appended appended, EnvironmentException cause) {
+            super("ledger record " + appended.seq() + " was written but the token's ledger anchor was not moved to it: "
+                    + cause.getMessage(), cause);
+            this.appended = appended;
+        }
+
+        public Appended appended() {
+            return appended;
+        }
+    }
+
+    /**
      * Appends the record {@code decide} makes from the current history, under an
      * exclusive lock, fsyncs it, and moves the token's anchor to it.
      *
@@ -227,7 +245,11 @@ public final class Ledger {
                     }
                     // After the fsync, still under the lock: a crash here leaves the file one record ahead.
                     if (anchor.available()) {
-                        anchor.write(new LedgerAnchor(seq, placed.hash()));
+                        try {
+                            anchor.write(new LedgerAnchor(seq, placed.hash()));
+                        } catch (EnvironmentException e) {
+                            throw new AnchorNotMoved(new Appended(placed), e);
+                        }
                     }
                     return Optional.of(new Appended(placed));
                 }

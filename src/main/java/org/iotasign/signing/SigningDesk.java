@@ -7,9 +7,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.iotasign.IotasignException;
 import org.iotasign.RejectedException;
+import org.iotasign.ledger.AnchorStore;
 import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.policy.PolicyDecision;
@@ -40,12 +42,15 @@ import org.iotasign.release.ReleaseBlob;
 public final class SigningDesk {
     private final SigningKey key;
     private final Ledger ledger;
+    /** The same file without the token's anchor: for a failure record when the token is gone. */
+    private final Ledger fileOnly;
     private final SigningPolicy policy;
     private final FirmwareLimit limit;
 
     public SigningDesk(SigningKey key, Ledger ledger, SigningPolicy policy, FirmwareLimit limit) {
         this.key = key;
         this.ledger = ledger.anchoredTo(key.anchor());
+        this.fileOnly = ledger.anchoredTo(AnchorStore.NONE);
         this.policy = policy;
         this.limit = limit;
     }
@@ -103,15 +108,24 @@ public final class SigningDesk {
             throw refusal(review, review.decision());
         }
         AtomicReference<PolicyDecision> now = new AtomicReference<>();
-        Ledger.Appended appended = ledger.append(history -> {
-            PolicyDecision d = evaluate(review.blob().orElse(null), null, review.digest(), review.conflict(), history);
-            now.set(d);
-            if (d.refused()) {
-                return draft(review, LedgerRecord.Outcome.REFUSED, confirmation.id(), d, d.reasons());
+        Ledger.Appended appended;
+        try {
+            appended = ledger.append(history -> {
+                PolicyDecision d = evaluate(review.blob().orElse(null), null, review.digest(), review.conflict(), history);
+                now.set(d);
+                if (d.refused()) {
+                    return draft(review, LedgerRecord.Outcome.REFUSED, confirmation.id(), d, d.reasons());
+                }
+                return draft(review, d.repeatOf().isPresent() ? LedgerRecord.Outcome.REPEAT : LedgerRecord.Outcome.SIGNED,
+                        confirmation.id(), d, List.of());
+            });
+        } catch (Ledger.AnchorNotMoved e) {
+            // Nothing is signed unless the token anchors the record; the record stays and says so.
+            if (e.appended().record().outcome().isSignature()) {
+                recordFailure(review, e.appended(), confirmation, e);
             }
-            return draft(review, d.repeatOf().isPresent() ? LedgerRecord.Outcome.REPEAT : LedgerRecord.Outcome.SIGNED,
-                    confirmation.id(), d, List.of());
-        });
+            throw e;
+        }
         if (now.get().refused()) {
             throw refusal(review, now.get());
         }
@@ -181,12 +195,23 @@ public final class SigningDesk {
                 List.of(status.finding()), List.of(), null));
     }
 
+    /**
+     * Records a failed signature; when the token is gone the record goes to the file alone
+     * (it only adds to the history: the file is then one record ahead of the anchor).
+     */
     private void recordFailure(Review review, Ledger.Appended signedRecord, Confirmation confirmation, RuntimeException e) {
+        Function<List<LedgerRecord>, LedgerRecord> failed = history -> draft(review, LedgerRecord.Outcome.FAILED, confirmation.id(),
+                review.decision(), List.of("the signature recorded as ledger record " + signedRecord.seq() + " failed: " + e.getMessage()));
         try {
-            ledger.append(history -> draft(review, LedgerRecord.Outcome.FAILED, confirmation.id(), review.decision(),
-                    List.of("the signature recorded as ledger record " + signedRecord.seq() + " failed: " + e.getMessage())));
-        } catch (RuntimeException ignored) {
-            // The original failure is what the operator must see; the ledger already shows the attempt.
+            ledger.append(failed);
+        } catch (Ledger.AnchorNotMoved written) {
+            // The failure record is on disk; the anchor catches up with the next record.
+        } catch (RuntimeException anchorGone) {
+            try {
+                fileOnly.append(failed);
+            } catch (RuntimeException ignored) {
+                // The original failure is what the operator must see; the ledger already shows the attempt.
+            }
         }
     }
 

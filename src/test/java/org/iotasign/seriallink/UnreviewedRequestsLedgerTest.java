@@ -108,6 +108,12 @@ class UnreviewedRequestsLedgerTest {
         throw new AssertionError("no " + Arrays.toString(expected) + " in answer to " + f);
     }
 
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        fx.forgetLedgerAnchor();
+    }
+
     @Test
     void aCancelledTransferLeavesOneAbandonedRecordWithTheReason() throws Exception {
         byte[] blob = fx.release("04_00_00");

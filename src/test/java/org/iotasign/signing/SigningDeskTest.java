@@ -30,6 +30,7 @@ import org.iotasign.token.SoftHsmFixture;
 import org.iotasign.token.TokenKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,12 @@ class SigningDeskTest {
 
     Path ledger() {
         return dir.resolve("ledger.jsonl");
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        f.forgetLedgerAnchor();
     }
 
     @Test
@@ -123,15 +130,32 @@ class SigningDeskTest {
     void aTokenFailureAfterTheLedgerRecordIsRecordedAsFailed() throws IOException {
         TokenKey removed = TokenKey.open(f.hsm.keyUri(SigningFixture.TOKEN, "release"), f.hsm.context(),
                 what -> SoftHsmFixture.USER_PIN.getBytes());
-        SigningDesk desk = SigningFixture.desk(SigningKey.of(removed), ledger());
+        SigningKey onToken = SigningKey.of(removed);
+        // The token is pulled after the record and its anchor were written, as the signature starts.
+        SigningKey pulledWhileSigning = new SigningKey(onToken.publicKey(), digest -> {
+            removed.close();
+            return onToken.signer().sign(digest);
+        }, onToken.tokenSerial(), onToken.description(), onToken.neverLeftToken(), onToken.anchor());
+        SigningDesk desk = SigningFixture.desk(pulledWhileSigning, ledger());
         Review r = desk.review(f.release("02_08_05"), "test");
-        removed.close(); // the session ends as when the token is pulled
         assertThrows(EnvironmentException.class, () -> desk.sign(r, Confirmation.YES_FLAG));
         List<LedgerRecord> records = new Ledger(ledger()).records();
         assertEquals(List.of(LedgerRecord.Outcome.SIGNED, LedgerRecord.Outcome.FAILED), records.stream().map(LedgerRecord::outcome).toList());
         assertTrue(records.get(1).reasons().get(0).startsWith("the signature recorded as ledger record 1 failed"), records.get(1).reasons().toString());
         Review again = f.desk(ledger()).review(f.release("02_08_05"), "test");
         assertTrue(again.isRepeat(), "the next attempt completes the recorded signature as a repeat");
+    }
+
+    @Test
+    void aTokenPulledBeforeTheLedgerRecordStopsWithNothingRecorded() throws IOException {
+        TokenKey removed = TokenKey.open(f.hsm.keyUri(SigningFixture.TOKEN, "release"), f.hsm.context(),
+                what -> SoftHsmFixture.USER_PIN.getBytes());
+        SigningDesk desk = SigningFixture.desk(SigningKey.of(removed), ledger());
+        Review r = desk.review(f.release("02_08_05"), "test");
+        removed.close(); // the session ends as when the token is pulled
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> desk.sign(r, Confirmation.YES_FLAG));
+        assertTrue(e.getMessage().contains("the token was removed"), e.getMessage());
+        assertEquals(List.of(), new Ledger(ledger()).records(), "the anchor is read before the record: nothing is written");
     }
 
     @Test
