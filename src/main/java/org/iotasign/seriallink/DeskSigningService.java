@@ -2,7 +2,13 @@ package org.iotasign.seriallink;
 
 import java.io.PrintWriter;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Fingerprints;
@@ -17,21 +23,49 @@ import org.iotasign.signing.SigningDesk;
  * The serial signer's answer to a received blob, through the one signing path of the
  * tool ({@link SigningDesk}, shared with {@code sign} and {@code usb}): the review on the
  * operator's terminal, the signing policy, the operator's confirmation, and a ledger
- * record for every signature, refusal and decline; requests that never reach the review
- * get a {@code refused} or {@code abandoned} record with what was announced.
+ * record for every signature, refusal and decline (every blob that reaches the review has
+ * its own record); requests that never reach the review get a {@code refused} or
+ * {@code abandoned} record with what was announced.
+ *
+ * <p>Those unreviewed records are aggregated so that a bridge cannot grow the ledger
+ * without bound: per {@link UnreviewedRequests.Cause}, at most one record per
+ * {@link #WINDOW}. The first request of a cause is recorded at once; later ones within the
+ * window are counted, and the next record of that cause (or {@link #flush} when the
+ * signer stops) stands for all of them with its {@code count}, the last one's announcement
+ * and reason.
  */
 public final class DeskSigningService implements BlobSigningService, UnreviewedRequests {
+    public static final Duration WINDOW = Duration.ofMinutes(1);
+
     private final SigningDesk desk;
     private final Operator operator;
     private final PrintWriter out;
     private final String source;
+    private final Clock clock;
+    private final Map<Cause, Held> held = new EnumMap<>(Cause.class);
+
+    /** The requests of one cause since its last record. */
+    private static final class Held {
+        Instant lastRecord;
+        long count;
+        long length;
+        byte[] digest;
+        String reason;
+        Instant since;
+    }
 
     /** @param source how the ledger names where blobs came from, e.g. {@code serial:/dev/ttyUSB0} */
     public DeskSigningService(SigningDesk desk, Operator operator, PrintWriter out, String source) {
+        this(desk, operator, out, source, Clock.systemUTC());
+    }
+
+    /** @param clock decides the aggregation windows */
+    public DeskSigningService(SigningDesk desk, Operator operator, PrintWriter out, String source, Clock clock) {
         this.desk = desk;
         this.operator = operator;
         this.out = out;
         this.source = source;
+        this.clock = clock;
     }
 
     @Override
@@ -74,10 +108,40 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
 
     /** A ledger that cannot take the record does not stop the signer (nothing was signed): the console says what was lost. */
     @Override
-    public void record(Ending ending, long announcedLength, byte[] announcedDigest, String reason) {
-        LedgerRecord.Outcome outcome = ending == Ending.REFUSED ? LedgerRecord.Outcome.REFUSED : LedgerRecord.Outcome.ABANDONED;
+    public synchronized void record(Cause cause, long announcedLength, byte[] announcedDigest, String reason) {
+        Instant now = clock.instant();
+        Held h = held.computeIfAbsent(cause, c -> new Held());
+        if (h.count == 0) {
+            h.since = now;
+        }
+        h.count++;
+        h.length = announcedLength;
+        h.digest = announcedDigest == null ? null : announcedDigest.clone();
+        h.reason = reason;
+        if (h.lastRecord == null || !now.isBefore(h.lastRecord.plus(WINDOW))) {
+            write(cause, h);
+            h.lastRecord = now;
+        }
+    }
+
+    /** Records every cause with requests held back since its last record. */
+    @Override
+    public synchronized void flush() {
+        held.forEach((cause, h) -> {
+            if (h.count > 0) {
+                write(cause, h);
+            }
+        });
+    }
+
+    private void write(Cause cause, Held h) {
+        LedgerRecord.Outcome outcome = cause.ending() == Ending.REFUSED ? LedgerRecord.Outcome.REFUSED : LedgerRecord.Outcome.ABANDONED;
+        String reason = h.count == 1 ? h.reason
+                : h.count + " requests of this kind since " + h.since.truncatedTo(ChronoUnit.SECONDS) + ", the last: " + h.reason;
+        long count = h.count;
+        h.count = 0;
         try {
-            desk.unreviewed(outcome, source, announcedLength, announcedDigest, reason);
+            desk.unreviewed(outcome, source, h.length, h.digest, reason, count);
         } catch (EnvironmentException e) {
             out.println("not recorded in the ledger (" + outcome.id() + ": " + reason + "): " + e.getMessage());
             out.flush();

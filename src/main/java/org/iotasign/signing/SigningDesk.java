@@ -171,16 +171,17 @@ public final class SigningDesk {
      *
      * @param outcome         {@link LedgerRecord.Outcome#REFUSED} or {@link LedgerRecord.Outcome#ABANDONED}
      * @param announcedDigest the announced SHA-256, or null when none could be read
+     * @param requests        how many like requests the record stands for (aggregated); 1 for one
      */
     public Ledger.Appended unreviewed(LedgerRecord.Outcome outcome, String source, long announcedSize, byte[] announcedDigest,
-                                      String reason) {
+                                      String reason, long requests) {
         if (outcome != LedgerRecord.Outcome.REFUSED && outcome != LedgerRecord.Outcome.ABANDONED) {
             throw new IllegalArgumentException("a request without a review is refused or abandoned, not " + outcome.id());
         }
         String digest = announcedDigest == null ? null : HexFormat.of().formatHex(announcedDigest);
         return ledger.append(history -> LedgerRecord.draft(outcome, null, digest, announcedSize, List.of(),
                 key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), source, null, List.of(),
-                List.of(reason), List.of(), null));
+                List.of(reason), List.of(), null).counting(requests));
     }
 
     /**
