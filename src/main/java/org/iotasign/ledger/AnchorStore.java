@@ -26,7 +26,7 @@ public interface AnchorStore {
 
         @Override
         public String describe() {
-            return "no token anchor";
+            return "this key's token";
         }
     };
 

@@ -96,6 +96,9 @@ class LedgerAnchorTokenTest {
         Cli.Result v = verify();
         assertEquals(0, v.exit(), v::toString);
         assertTrue(v.out().contains("verifies: 1 records") && v.out().contains("matches the anchor on token 'iotasign'"), v::toString);
+        Cli.Result self = Cli.run("selftest", "--key", key, "--ledger", ledger().toString());
+        assertTrue(self.out().contains("ledger: token 'iotasign' anchors the signing ledger (a private data object; profile softhsm2)"),
+                self::toString);
     }
 
     @Test

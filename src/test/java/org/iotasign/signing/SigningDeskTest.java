@@ -171,9 +171,19 @@ class SigningDeskTest {
                 "iotawatt.bin", "new.js", "image at 0x1000", "OTA space    firmware", "signing " + f.publicKey().fingerprint()
                         + ": embedded in the firmware", "stock IoTaWatt", "not embedded", "previous     02_08_04 signed",
                 "added      new.js (1 bytes)", "removed    tables.txt", "changed    iotawatt.bin", "unchanged  1 entry",
-                "token serial " + f.releaseKey.tokenSerial(), "verdict      may be signed")) {
+                "token serial " + f.releaseKey.tokenSerial(), "ledger       anchored on token 'iotasign' (serial "
+                        + f.releaseKey.tokenSerial() + ")", "verdict      may be signed")) {
             assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
         }
+    }
+
+    @Test
+    void theReviewSaysWhenTheTokenCannotAnchorTheLedger() {
+        SigningKey k = SigningKey.of(f.releaseKey);
+        SigningDesk desk = SigningFixture.desk(new SigningKey(k.publicKey(), k.signer(), k.tokenSerial(), k.description(),
+                k.neverLeftToken()), ledger());
+        String text = String.join("\n", desk.review(f.release("02_08_04"), "test").lines());
+        assertTrue(text.contains("ledger       NOT anchored:") && text.contains("the ledger has only its file's protection"), text);
     }
 
     @Test
