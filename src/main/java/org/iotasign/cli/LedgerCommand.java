@@ -184,7 +184,7 @@ final class LedgerCommand implements Runnable {
                     key = anchorToken.open();
                 } catch (EnvironmentException e) {
                     key = null;
-                    anchorNote = "not checked against the token's anchor: the token is not present (" + e.getMessage() + ")";
+                    anchorNote = "not checked against the token's anchor: " + e.getMessage();
                 }
                 if (key != null) {
                     try (TokenKey k = key) {

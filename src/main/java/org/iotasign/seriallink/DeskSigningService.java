@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.signing.Confirmation;
 import org.iotasign.signing.Operator;
@@ -142,6 +143,10 @@ public final class DeskSigningService implements BlobSigningService, UnreviewedR
         h.count = 0;
         try {
             desk.unreviewed(outcome, source, h.length, h.digest, reason, count);
+        } catch (Ledger.AnchorNotMoved e) {
+            out.println("recorded as ledger record " + e.appended().seq() + ", but " + e.getCause().getMessage()
+                    + ": the token's anchor catches up with the next record");
+            out.flush();
         } catch (EnvironmentException e) {
             out.println("not recorded in the ledger (" + outcome.id() + ": " + reason + "): " + e.getMessage());
             out.flush();

@@ -196,4 +196,23 @@ class LedgerAnchorTest {
         assertEquals(Optional.empty(), LedgerAnchor.decode("iotasign-ledger-anchor 1 count=-1 head=00".getBytes(StandardCharsets.US_ASCII)));
         assertEquals(Optional.empty(), LedgerAnchor.decode(new byte[] {(byte) 0xff, 0x00}));
     }
+
+    @Test
+    void concurrentAppendsLeaveTheAnchorAtTheLastRecord() throws Exception {
+        Ledger l = ledger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Ledger.Appended>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                done.add(pool.submit(() -> l.append(h -> LedgerTest.draft("02_08_01", LedgerRecord.Outcome.REFUSED))));
+            }
+            for (java.util.concurrent.Future<Ledger.Appended> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(new LedgerAnchor(20, l.check().headHash()), store.anchor.orElseThrow());
+        assertEquals(AnchorStatus.State.MATCHES, l.anchorStatus(l.check()).state());
+    }
 }
