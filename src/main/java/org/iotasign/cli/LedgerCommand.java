@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "ledger", mixinStandardHelpOptions = true,
-        description = {"Show or verify the signing ledger: one JSON line per signature, repeat, refusal, declined or abandoned request,",
-                "each holding the SHA-256 of the one before (docs/usb-workflow.md)."},
+        description = {"Show, verify or recover the signing ledger: one JSON line per signature, repeat, refusal, declined or abandoned",
+                "request or recovery, each holding the SHA-256 of the one before, anchored on the signing token (docs/usb-workflow.md)."},
         subcommands = {LedgerCommand.Show.class, LedgerCommand.Verify.class, LedgerCommand.Recover.class})
 final class LedgerCommand implements Runnable {
     @Spec
