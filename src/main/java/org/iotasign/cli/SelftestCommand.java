@@ -87,6 +87,7 @@ final class SelftestCommand implements Callable<Integer> {
         if (k.found()) {
             out.printf("key      %s: fingerprint %s on token '%s' (%s)%n", k.uri(), k.fingerprint(), k.token(), k.module());
             out.println("         public key " + k.publicKeyHex());
+            out.println("         ledger: " + k.ledgerAnchor());
         } else {
             out.printf("key      %s: NOT FOUND%n", k.uri());
         }

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.iotasign.EnvironmentException;
@@ -23,13 +24,21 @@ import org.iotasign.io.AtomicFile;
 
 /**
  * The signing ledger: an append-only JSON Lines file, one record per signature, repeat,
- * refusal, declined or abandoned request, chained by SHA-256 (see {@link LedgerFormat}).
+ * refusal, declined or abandoned request, or recovery, chained by SHA-256 (see
+ * {@link LedgerFormat}).
  *
  * <p>Appending takes an exclusive lock on the file, re-reads and verifies the whole
  * chain, lets the caller decide the record from the current history (so two signers on
  * one laptop cannot both pass a rule that only one may), writes the line with a single
  * write, and fsyncs before returning. Callers sign only after {@link #append} returned:
  * if the ledger cannot be written, nothing is signed.
+ *
+ * <p>A ledger {@link #anchoredTo anchored} to a token also checks the file against the
+ * token's {@link LedgerAnchor} before every read for a decision and every append, and
+ * moves the anchor to the new record after the record is fsynced, still under the lock.
+ * Order on a crash: the record is on disk before the anchor moves, so a kill between the
+ * two leaves the file one record ahead of the anchor ({@link AnchorStatus.State#AHEAD}),
+ * which the next append anchors; the anchor is never ahead of the file.
  */
 public final class Ledger {
     /** One JVM holds the file lock at most once; this serialises appends within the JVM. */
@@ -38,14 +47,25 @@ public final class Ledger {
 
     private final Path path;
     private final Clock clock;
+    private final AnchorStore anchor;
 
     public Ledger(Path path, Clock clock) {
-        this.path = path.toAbsolutePath();
-        this.clock = clock;
+        this(path, clock, AnchorStore.NONE);
     }
 
     public Ledger(Path path) {
         this(path, Clock.systemUTC());
+    }
+
+    private Ledger(Path path, Clock clock, AnchorStore anchor) {
+        this.path = path.toAbsolutePath();
+        this.clock = clock;
+        this.anchor = anchor;
+    }
+
+    /** This ledger checked against, and anchored on, {@code store} (the signing token). */
+    public Ledger anchoredTo(AnchorStore store) {
+        return new Ledger(path, clock, store);
     }
 
     /** The default ledger: {@code ledger.jsonl} in the tool's data folder ({@code $IOTASIGN_HOME}). */
@@ -57,7 +77,12 @@ public final class Ledger {
         return path;
     }
 
-    /** Walks the chain; a missing file is an empty, intact ledger. */
+    /** Where the anchor lives ({@link AnchorStore#NONE} for a ledger not anchored). */
+    public AnchorStore anchorStore() {
+        return anchor;
+    }
+
+    /** Walks the chain; a missing file is an empty chain (see {@link #exists()} and {@link #anchorStatus}). */
     public LedgerCheck check() {
         if (!Files.exists(path)) {
             return new LedgerCheck(List.of(), Optional.empty(), new byte[0]);
@@ -70,13 +95,25 @@ public final class Ledger {
         }
     }
 
+    public boolean exists() {
+        return Files.exists(path);
+    }
+
+    /** The file against the token's anchor (reads both; the chain's own problems are in {@code check}). */
+    public AnchorStatus anchorStatus(LedgerCheck check) {
+        return AnchorStatus.of(anchor, exists(), check, path.toString());
+    }
+
     /**
      * The committed records, for policy decisions. A broken chain stops signing: the
-     * history the policy relies on cannot be trusted. An incomplete last line is an
-     * append that never completed, so it is not part of the history.
+     * history the policy relies on cannot be trusted; so does a file that lost records
+     * its token anchors. An incomplete last line is an append that never completed, so it
+     * is not part of the history.
      */
     public List<LedgerRecord> records() {
-        return requireSound(check()).records();
+        LedgerCheck c = requireSound(check());
+        requireAnchored(AnchorStatus.of(anchor, exists(), c, path.toString()));
+        return c.records();
     }
 
     private LedgerCheck requireSound(LedgerCheck c) {
@@ -85,6 +122,12 @@ public final class Ledger {
                     + ": nothing is signed against a damaged ledger; restore it from a backup (see 'iotasign ledger verify')");
         }
         return c;
+    }
+
+    private static void requireAnchored(AnchorStatus s) {
+        if (!s.consistent()) {
+            throw new EnvironmentException("nothing is signed: " + s.message());
+        }
     }
 
     /** A record as appended: its place in the chain and its hash (the new head). */
@@ -99,22 +142,88 @@ public final class Ledger {
     }
 
     /**
+     * The record was appended and fsynced but the token's anchor could not be moved to it
+     * (the token was pulled): the file is one record ahead, which the next append anchors.
+     */
+    public static final class AnchorNotMoved extends EnvironmentException {
+        private final transient Appended appended;
+
+        AnchorNotMoved(Appended appended, EnvironmentException cause) {
+            super("ledger record " + appended.seq() + " was written but the token's ledger anchor was not moved to it: "
+                    + cause.getMessage(), cause);
+            this.appended = appended;
+        }
+
+        public Appended appended() {
+            return appended;
+        }
+    }
+
+    /**
      * Appends the record {@code decide} makes from the current history, under an
-     * exclusive lock, and fsyncs it.
+     * exclusive lock, fsyncs it, and moves the token's anchor to it.
      *
-     * @throws EnvironmentException when the ledger cannot be read, verified, written or fsynced
+     * @throws EnvironmentException when the ledger cannot be read, verified, written or fsynced, or does not hold
+     *                              what its token anchors
      */
     public Appended append(Function<List<LedgerRecord>, LedgerRecord> decide) {
+        return appendLocked(status -> {
+            requireAnchored(status);
+            return null;
+        }, (c, status) -> decide.apply(c.records())).orElseThrow();
+    }
+
+    /**
+     * Records that the records the token anchors are lost (a deleted, truncated, replaced
+     * or forked file) and continues the chain: the recovery record, made by {@code draft}
+     * from what differs, is appended to whatever intact chain the file still holds (a new
+     * file when it is gone), and the anchor moves to it. Does nothing when the file holds
+     * what the token anchors.
+     *
+     * @return the recovery record, or empty when there was nothing to recover
+     * @throws EnvironmentException when the token cannot hold an anchor, or the file's chain is itself damaged
+     */
+    public Optional<Appended> recover(Function<AnchorStatus, LedgerRecord> draft) {
+        if (!anchor.available()) {
+            throw new EnvironmentException("nothing to recover against: " + anchor.describe()
+                    + " cannot hold a ledger anchor, so the ledger has only its file's protection");
+        }
+        return appendLocked(status -> status.consistent() ? Optional.<Appended>empty() : null, (c, status) -> {
+            long[] lost = status.lost().orElseThrow();
+            LedgerAnchor a = status.anchor().orElseThrow();
+            return draft.apply(status).continuing(new LedgerRecord.Continuation(a.count(), a.head(), lost[0], lost[1]));
+        });
+    }
+
+    /**
+     * @param gate   sees the file against the anchor before anything is written: throws to refuse, returns a
+     *               result to stop without writing, or null to go on
+     * @param decide the record to append
+     */
+    private Optional<Appended> appendLocked(Function<AnchorStatus, Optional<Appended>> gate,
+                                            BiFunction<LedgerCheck, AnchorStatus, LedgerRecord> decide) {
         synchronized (APPEND_LOCK) {
+            Path dir = path.getParent();
+            if (!Files.exists(path)) {
+                // Refuse a missing file before creating an empty one in its place.
+                Optional<Appended> stop = gate.apply(AnchorStatus.of(anchor, false, check(), path.toString()));
+                if (stop != null) {
+                    return stop;
+                }
+            }
             try {
-                Path dir = path.getParent();
                 Files.createDirectories(dir);
                 boolean created = !Files.exists(path);
                 try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
                      FileLock lock = ch.lock()) {
                     byte[] content = readAll(ch);
                     LedgerCheck c = requireSound(check(content));
-                    LedgerRecord draft = decide.apply(c.records());
+                    AnchorStatus status = AnchorStatus.of(anchor, !(created && content.length == 0), c, path.toString());
+                    Optional<Appended> stop = gate.apply(status);
+                    if (stop != null) {
+                        return stop;
+                    }
+                    LedgerRecord draft = decide.apply(c, status);
                     long end = content.length - c.tornTail().length;
                     String torn = c.tornTail().length == 0 ? null : HexFormat.of().formatHex(c.tornTail());
                     long seq = c.records().size() + 1L;
@@ -134,7 +243,15 @@ public final class Ledger {
                     if (created) {
                         AtomicFile.fsyncDirectory(dir);
                     }
-                    return new Appended(placed);
+                    // After the fsync, still under the lock: a crash here leaves the file one record ahead.
+                    if (anchor.available()) {
+                        try {
+                            anchor.write(new LedgerAnchor(seq, placed.hash()));
+                        } catch (EnvironmentException e) {
+                            throw new AnchorNotMoved(new Appended(placed), e);
+                        }
+                    }
+                    return Optional.of(new Appended(placed));
                 }
             } catch (IOException e) {
                 throw new EnvironmentException("cannot append to the signing ledger " + path + ": " + AtomicFile.describe(e)

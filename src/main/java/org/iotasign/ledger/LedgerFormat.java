@@ -64,8 +64,19 @@ final class LedgerFormat {
         m.put("warnings", r.warnings());
         m.put("repeatOf", r.repeatOf());
         m.put("tornTail", r.tornTail());
+        // Members added after the first format: present only when set, so earlier lines keep their exact form.
+        if (r.count() != null) {
+            m.put("count", r.count());
+        }
+        if (r.continues() != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("anchorCount", r.continues().anchorCount());
+            c.put("anchorHead", r.continues().anchorHead());
+            c.put("lostFrom", r.continues().lostFrom());
+            c.put("lostTo", r.continues().lostTo());
+            m.put("continues", c);
+        }
         if (r.keyEvent() != null) {
-            // Present only on key records, so every earlier line keeps its bytes and its hash.
             m.put("keyEvent", keyEventMembers(r.keyEvent()));
         }
         m.put("prev", r.prev());
@@ -141,7 +152,8 @@ final class LedgerFormat {
                     text(n, "version"), text(n, "digest"), number(n, "size"), entries, text(n, "key"), text(n, "publicKey"),
                     text(n, "tokenSerial"), text(n, "source"), text(n, "confirmation"), strings(n, "overrides"), strings(n, "reasons"),
                     strings(n, "warnings"), n.get("repeatOf") != null ? number(n, "repeatOf") : null, text(n, "tornTail"),
-                    text(n, "prev"), claimed, keyEvent(n));
+                    n.containsKey("count") ? number(n, "count") : null, continuation(n.get("continues")), keyEvent(n),
+                    text(n, "prev"), claimed);
             if (!body(r).equals(body)) {
                 throw new BadLine("it is not in the ledger's own form (members added, removed or reordered)");
             }
@@ -149,6 +161,15 @@ final class LedgerFormat {
         } catch (NullPointerException | IllegalArgumentException | ClassCastException e) {
             throw new BadLine("a required member is missing or has the wrong type");
         }
+    }
+
+    private static LedgerRecord.Continuation continuation(Object member) {
+        if (member == null) {
+            return null;
+        }
+        Map<?, ?> c = (Map<?, ?>) member;
+        return new LedgerRecord.Continuation(number(c, "anchorCount"), text(c, "anchorHead"), number(c, "lostFrom"),
+                number(c, "lostTo"));
     }
 
     /** A member that must be present; its value may be null. */

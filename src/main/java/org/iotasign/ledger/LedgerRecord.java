@@ -26,14 +26,19 @@ import java.util.Optional;
  * @param warnings     warnings shown to the operator
  * @param repeatOf     for a repeat: the seq of the first signature of the same bytes with the same key
  * @param tornTail     hex of an incomplete line discarded before this record (an append cut short by a crash)
+ * @param count        for a record standing for several like requests (serial refusals aggregated per reason and
+ *                     minute): how many; null for a record of one request
+ * @param continues    for a {@link Outcome#RECOVERED} record: the token anchor the file lost and which records that
+ *                     loses; null otherwise
+ * @param keyEvent     for a key ceremony, restore or drill: what was done with the key (null for every other record)
  * @param prev         hash of the previous record (64 zeros for the first)
  * @param hash         SHA-256 of this record's line without its {@code ,"hash":...} field
- * @param keyEvent     for a key ceremony, restore or drill: what was done with the key (null for every other record)
  */
 public record LedgerRecord(long seq, String time, Outcome outcome, String version, String digest, long size,
                            List<Entry> entries, String key, String publicKey, String tokenSerial, String source,
                            String confirmation, List<String> overrides, List<String> reasons, List<String> warnings,
-                           Long repeatOf, String tornTail, String prev, String hash, KeyEvent keyEvent) {
+                           Long repeatOf, String tornTail, Long count, Continuation continues, KeyEvent keyEvent,
+                           String prev, String hash) {
 
     /** What a record says happened. */
     public enum Outcome {
@@ -54,7 +59,12 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
         /** A key was rebuilt from shares and imported into a token. */
         RESTORE,
         /** A key was rebuilt from shares and checked, and nothing imported: the backup still works. */
-        DRILL;
+        DRILL,
+        /**
+         * The operator recorded that records the token anchored are lost ({@code ledger recover}): the first
+         * record of the continuation; its {@code continues} names the anchor and the lost records.
+         */
+        RECOVERED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -68,6 +78,13 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
         public boolean isSignature() {
             return this == SIGNED || this == REPEAT;
         }
+    }
+
+    /**
+     * What a recovery continues from: the anchor the token held and the records it vouched
+     * for that the file no longer holds ({@code lostFrom..lostTo}, inclusive).
+     */
+    public record Continuation(long anchorCount, String anchorHead, long lostFrom, long lostTo) {
     }
 
     /** An entry of the blob as recorded: name, unpadded length, hex SHA-256 of its data. */
@@ -94,14 +111,6 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
     public record TokenWritten(String serial, String label, String uri) {
     }
 
-    /** A record without a key event (every kind but ceremony, restore and drill). */
-    public LedgerRecord(long seq, String time, Outcome outcome, String version, String digest, long size,
-                        List<Entry> entries, String key, String publicKey, String tokenSerial, String source,
-                        String confirmation, List<String> overrides, List<String> reasons, List<String> warnings,
-                        Long repeatOf, String tornTail, String prev, String hash) {
-        this(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source, confirmation, overrides,
-                reasons, warnings, repeatOf, tornTail, prev, hash, null);
-    }
 
     public LedgerRecord {
         entries = List.copyOf(entries);
@@ -115,7 +124,18 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
                                      String key, String publicKey, String tokenSerial, String source, String confirmation,
                                      List<String> overrides, List<String> reasons, List<String> warnings, Long repeatOf) {
         return new LedgerRecord(0, null, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
-                confirmation, overrides, reasons, warnings, repeatOf, null, null, null);
+                confirmation, overrides, reasons, warnings, repeatOf, null, null, null, null, null, null);
+    }
+
+    /** This draft standing for {@code n} like requests (n > 1). */
+    public LedgerRecord counting(long n) {
+        return new LedgerRecord(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
+                confirmation, overrides, reasons, warnings, repeatOf, tornTail, n > 1 ? n : null, continues, keyEvent, prev, hash);
+    }
+
+    LedgerRecord continuing(Continuation c) {
+        return new LedgerRecord(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
+                confirmation, overrides, reasons, warnings, repeatOf, tornTail, count, c, keyEvent, prev, hash);
     }
 
     /**
@@ -129,12 +149,17 @@ public record LedgerRecord(long seq, String time, Outcome outcome, String versio
         }
         String tokenSerial = event.tokens().isEmpty() ? null : event.tokens().get(0).serial();
         return new LedgerRecord(0, null, outcome, null, null, 0, List.of(), keyFingerprint, publicKeyHex, tokenSerial, source,
-                null, List.of(), List.of(), List.of(), null, null, null, null, event);
+                null, List.of(), List.of(), List.of(), null, null, null, null, event, null, null);
     }
 
     LedgerRecord placed(long seq, String time, String tornTail, String prev, String hash) {
         return new LedgerRecord(seq, time, outcome, version, digest, size, entries, key, publicKey, tokenSerial, source,
-                confirmation, overrides, reasons, warnings, repeatOf, tornTail, prev, hash, keyEvent);
+                confirmation, overrides, reasons, warnings, repeatOf, tornTail, count, continues, keyEvent, prev, hash);
+    }
+
+    /** How many requests this record stands for (1 unless aggregated). */
+    public long requests() {
+        return count == null ? 1 : count;
     }
 
     public Optional<String> versionIfKnown() {

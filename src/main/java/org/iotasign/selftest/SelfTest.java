@@ -11,6 +11,7 @@ import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerCheck;
 import org.iotasign.token.CryptokiException;
+import org.iotasign.token.HsmProfile;
 import org.iotasign.token.KeyUri;
 import org.iotasign.token.Pkcs11Constants;
 import org.iotasign.token.SoftHsmStore;
@@ -29,9 +30,13 @@ public final class SelfTest {
     public record JavaReport(String version, String vendor, String home) {
     }
 
-    /** The configured key: where it is and whether its token can sign with it. */
+    /**
+     * The configured key: where it is and whether its token can sign with it.
+     *
+     * @param ledgerAnchor whether the token holds the ledger's anchor (from its profile), or null when no token was found
+     */
     public record KeyReport(String uri, boolean found, String module, String token, String fingerprint, String publicKeyHex,
-                            boolean tokenOffersEddsa, String pinState, List<String> pinFlags, String problem) {
+                            boolean tokenOffersEddsa, String pinState, List<String> pinFlags, String ledgerAnchor, String problem) {
     }
 
     /**
@@ -91,11 +96,17 @@ public final class SelfTest {
         boolean eddsa = false;
         String pinState = null;
         List<String> pinFlags = List.of();
+        String anchor = null;
         try {
             boolean locked;
             try (TokenSession s = TokenSession.open(key, ctx, false)) {
                 module = s.module().path().toString();
                 token = s.label();
+                String profile = s.module().profile().map(HsmProfile::name).orElse("no profile");
+                anchor = s.module().profile().map(HsmProfile::storesDataObjects).orElse(false)
+                        ? "token '" + token + "' anchors the signing ledger (a private data object; profile " + profile + ")"
+                        : "token '" + token + "' cannot hold a ledger anchor (profile " + profile + " keeps no data objects): "
+                        + "the ledger has only its file's protection";
                 eddsa = s.cryptoki().mechanisms(s.slot()).contains(Pkcs11Constants.CKM_EDDSA);
                 TokenInventory.TokenEntry entry = new TokenInventory.TokenEntry(s.slot(), "", s.info(), eddsa, false);
                 pinState = entry.pinState();
@@ -113,9 +124,9 @@ public final class SelfTest {
                 problem = "the user PIN of token '" + token + "' is locked: unlock it with the security officer PIN (token's own tool)";
             }
             return new KeyReport(key.toString(), pub.isPresent(), module, token, pub.map(Ed25519PublicKey::fingerprint).orElse(null),
-                    pub.map(Ed25519PublicKey::hex).orElse(null), eddsa, pinState, pinFlags, problem);
+                    pub.map(Ed25519PublicKey::hex).orElse(null), eddsa, pinState, pinFlags, anchor, problem);
         } catch (IotasignException | CryptokiException e) {
-            return new KeyReport(key.toString(), false, module, token, null, null, eddsa, pinState, pinFlags, e.getMessage());
+            return new KeyReport(key.toString(), false, module, token, null, null, eddsa, pinState, pinFlags, anchor, e.getMessage());
         }
     }
 

@@ -160,10 +160,11 @@ public final class SerialSigner implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (current != null && current.state != State.DONE) {
-            end("the signer stopped");
+            end(UnreviewedRequests.Cause.SIGNER_STOPPED, "the signer stopped");
         }
         current = null;
         reviewer.shutdownNow();
+        unreviewed.flush();
     }
 
     private synchronized void handle(FrameChannel ch, Frame f) throws IOException {
@@ -199,23 +200,23 @@ public final class SerialSigner implements AutoCloseable {
         try {
             a = Messages.Announce.decode(f);
         } catch (Messages.MalformedPayload e) {
-            refuseAnnouncement(ch, f, 0, null, e.getMessage());
+            refuseAnnouncement(ch, f, UnreviewedRequests.Cause.MALFORMED, 0, null, e.getMessage());
             return;
         }
         if (a.chunkSize() < Protocol.MIN_CHUNK || a.chunkSize() > settings.maxChunk()) {
-            refuseAnnouncement(ch, f, a.length(), a.digest(), "chunk size " + a.chunkSize() + " outside " + Protocol.MIN_CHUNK
+            refuseAnnouncement(ch, f, UnreviewedRequests.Cause.CHUNK_SIZE, a.length(), a.digest(), "chunk size " + a.chunkSize() + " outside " + Protocol.MIN_CHUNK
                     + ".." + settings.maxChunk());
             return;
         }
         if (a.length() < 1) {
-            refuseAnnouncement(ch, f, a.length(), a.digest(), "an empty blob cannot be signed");
+            refuseAnnouncement(ch, f, UnreviewedRequests.Cause.EMPTY, a.length(), a.digest(), "an empty blob cannot be signed");
             return;
         }
         if (a.length() > settings.maxBlobBytes()) {
             // Refused before a single byte is allocated or received.
             Verdict.Refused r = new Verdict.Refused(null, RefusalCode.TOO_LARGE, "the announced blob of " + a.length()
                     + " bytes exceeds this signer's maximum of " + settings.maxBlobBytes() + " bytes");
-            recordRefusedAnnouncement(f, a.length(), a.digest(), r.reason());
+            recordRefusedAnnouncement(f, UnreviewedRequests.Cause.TOO_LARGE, a.length(), a.digest(), r.reason());
             listener.verdict(0, r);
             ch.send(new Frame(FrameType.REFUSED, 0, 0, f.seq(), Messages.refused(r)));
             return;
@@ -236,7 +237,7 @@ public final class SerialSigner implements AutoCloseable {
             return;
         }
         if (t != null && t.state == State.RECEIVING) {
-            end("a new blob was announced");
+            end(UnreviewedRequests.Cause.REPLACED, "a new blob was announced");
         }
         current = null;
         int id;
@@ -380,7 +381,7 @@ public final class SerialSigner implements AutoCloseable {
                 return;
             }
             if (t.state == State.RECEIVING) {
-                end("cancelled by the bridge");
+                end(UnreviewedRequests.Cause.CANCELLED, "cancelled by the bridge");
             }
             current = null;
         }
@@ -391,14 +392,14 @@ public final class SerialSigner implements AutoCloseable {
         Transfer t = current;
         if (t != null && t.state != State.REVIEWING && System.nanoTime() - t.lastHeard > settings.abandonAfter().toNanos()) {
             if (t.state == State.RECEIVING) {
-                end("the bridge was silent for " + settings.abandonAfter().toSeconds() + " s");
+                end(UnreviewedRequests.Cause.SILENT, "the bridge was silent for " + settings.abandonAfter().toSeconds() + " s");
             }
             current = null;
         }
     }
 
     /** Ends the current transfer without a verdict and frees its memory. */
-    private void end(String reason) {
+    private void end(UnreviewedRequests.Cause cause, String reason) {
         Transfer t = current;
         t.buffer = null;
         current = null;
@@ -406,20 +407,21 @@ public final class SerialSigner implements AutoCloseable {
         listener.transferEnded(t.id, why);
         if (t.state == State.RECEIVING) {
             // A blob under review gets its record from the review.
-            unreviewed.record(UnreviewedRequests.Ending.ABANDONED, t.announce.length(), t.announce.digest(), why);
+            unreviewed.record(cause, t.announce.length(), t.announce.digest(), why);
         }
     }
 
-    private void refuseAnnouncement(FrameChannel ch, Frame f, long length, byte[] digest, String reason) throws IOException {
-        recordRefusedAnnouncement(f, length, digest, reason);
+    private void refuseAnnouncement(FrameChannel ch, Frame f, UnreviewedRequests.Cause cause, long length, byte[] digest,
+                                    String reason) throws IOException {
+        recordRefusedAnnouncement(f, cause, length, digest, reason);
         error(ch, f, ErrorCode.BAD_REQUEST, reason);
     }
 
     /** Records a refused announcement once: a bridge repeating it (a lost answer, a retry) makes the same request. */
-    private void recordRefusedAnnouncement(Frame f, long length, byte[] digest, String reason) {
+    private void recordRefusedAnnouncement(Frame f, UnreviewedRequests.Cause cause, long length, byte[] digest, String reason) {
         if (!Arrays.equals(f.payload(), lastRefusedAnnouncement)) {
             lastRefusedAnnouncement = f.payload().clone();
-            unreviewed.record(UnreviewedRequests.Ending.REFUSED, length, digest, reason);
+            unreviewed.record(cause, length, digest, reason);
         }
     }
 

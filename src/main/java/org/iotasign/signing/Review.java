@@ -140,6 +140,8 @@ public final class Review {
         out.add("signing key  " + key.publicKey().fingerprint() + " on token serial " + TerminalText.quoted(key.tokenSerial())
                 + " (" + TerminalText.of(key.description()) + ")");
         out.add("key born     " + TerminalText.line(decision.keyBirth().describe()));
+        out.add(key.anchor().available() ? "ledger       anchored on " + TerminalText.line(key.anchor().describe())
+                : "ledger       NOT anchored: " + TerminalText.line(key.anchor().describe()) + " cannot hold a ledger anchor, the ledger has only its file's protection");
         if (decision.previous().isPresent()) {
             LedgerRecord p = decision.previous().get();
             out.add("previous     " + TerminalText.quoted(p.version()) + " signed " + TerminalText.of(p.time())

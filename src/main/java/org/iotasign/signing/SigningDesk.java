@@ -7,9 +7,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import org.iotasign.IotasignException;
 import org.iotasign.RejectedException;
+import org.iotasign.ledger.AnchorStore;
 import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.policy.PolicyDecision;
@@ -40,12 +42,15 @@ import org.iotasign.release.ReleaseBlob;
 public final class SigningDesk {
     private final SigningKey key;
     private final Ledger ledger;
+    /** The same file without the token's anchor: for a failure record when the token is gone. */
+    private final Ledger fileOnly;
     private final SigningPolicy policy;
     private final FirmwareLimit limit;
 
     public SigningDesk(SigningKey key, Ledger ledger, SigningPolicy policy, FirmwareLimit limit) {
         this.key = key;
-        this.ledger = ledger;
+        this.ledger = ledger.anchoredTo(key.anchor());
+        this.fileOnly = ledger.anchoredTo(AnchorStore.NONE);
         this.policy = policy;
         this.limit = limit;
     }
@@ -103,15 +108,24 @@ public final class SigningDesk {
             throw refusal(review, review.decision());
         }
         AtomicReference<PolicyDecision> now = new AtomicReference<>();
-        Ledger.Appended appended = ledger.append(history -> {
-            PolicyDecision d = evaluate(review.blob().orElse(null), null, review.digest(), review.conflict(), history);
-            now.set(d);
-            if (d.refused()) {
-                return draft(review, LedgerRecord.Outcome.REFUSED, confirmation.id(), d, d.reasons());
+        Ledger.Appended appended;
+        try {
+            appended = ledger.append(history -> {
+                PolicyDecision d = evaluate(review.blob().orElse(null), null, review.digest(), review.conflict(), history);
+                now.set(d);
+                if (d.refused()) {
+                    return draft(review, LedgerRecord.Outcome.REFUSED, confirmation.id(), d, d.reasons());
+                }
+                return draft(review, d.repeatOf().isPresent() ? LedgerRecord.Outcome.REPEAT : LedgerRecord.Outcome.SIGNED,
+                        confirmation.id(), d, List.of());
+            });
+        } catch (Ledger.AnchorNotMoved e) {
+            // Nothing is signed unless the token anchors the record; the record stays and says so.
+            if (e.appended().record().outcome().isSignature()) {
+                recordFailure(review, e.appended(), confirmation, e);
             }
-            return draft(review, d.repeatOf().isPresent() ? LedgerRecord.Outcome.REPEAT : LedgerRecord.Outcome.SIGNED,
-                    confirmation.id(), d, List.of());
-        });
+            throw e;
+        }
         if (now.get().refused()) {
             throw refusal(review, now.get());
         }
@@ -157,24 +171,48 @@ public final class SigningDesk {
      *
      * @param outcome         {@link LedgerRecord.Outcome#REFUSED} or {@link LedgerRecord.Outcome#ABANDONED}
      * @param announcedDigest the announced SHA-256, or null when none could be read
+     * @param requests        how many like requests the record stands for (aggregated); 1 for one
      */
     public Ledger.Appended unreviewed(LedgerRecord.Outcome outcome, String source, long announcedSize, byte[] announcedDigest,
-                                      String reason) {
+                                      String reason, long requests) {
         if (outcome != LedgerRecord.Outcome.REFUSED && outcome != LedgerRecord.Outcome.ABANDONED) {
             throw new IllegalArgumentException("a request without a review is refused or abandoned, not " + outcome.id());
         }
         String digest = announcedDigest == null ? null : HexFormat.of().formatHex(announcedDigest);
         return ledger.append(history -> LedgerRecord.draft(outcome, null, digest, announcedSize, List.of(),
                 key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), source, null, List.of(),
-                List.of(reason), List.of(), null));
+                List.of(reason), List.of(), null).counting(requests));
     }
 
+    /**
+     * Records that the ledger lost records its token anchors and continues it (see
+     * {@link Ledger#recover}); the operator has proven the token's PIN by opening the key.
+     *
+     * @return the recovery record, or empty when the ledger holds what the token anchors
+     */
+    public Optional<Ledger.Appended> recover(String source) {
+        return ledger.recover(status -> LedgerRecord.draft(LedgerRecord.Outcome.RECOVERED, null, null, 0, List.of(),
+                key.publicKey().fingerprint(), key.publicKey().hex(), key.tokenSerial(), source, null, List.of(),
+                List.of(status.finding()), List.of(), null));
+    }
+
+    /**
+     * Records a failed signature; when the token is gone the record goes to the file alone
+     * (it only adds to the history: the file is then one record ahead of the anchor).
+     */
     private void recordFailure(Review review, Ledger.Appended signedRecord, Confirmation confirmation, RuntimeException e) {
+        Function<List<LedgerRecord>, LedgerRecord> failed = history -> draft(review, LedgerRecord.Outcome.FAILED, confirmation.id(),
+                review.decision(), List.of("the signature recorded as ledger record " + signedRecord.seq() + " failed: " + e.getMessage()));
         try {
-            ledger.append(history -> draft(review, LedgerRecord.Outcome.FAILED, confirmation.id(), review.decision(),
-                    List.of("the signature recorded as ledger record " + signedRecord.seq() + " failed: " + e.getMessage())));
-        } catch (RuntimeException ignored) {
-            // The original failure is what the operator must see; the ledger already shows the attempt.
+            ledger.append(failed);
+        } catch (Ledger.AnchorNotMoved written) {
+            // The failure record is on disk; the anchor catches up with the next record.
+        } catch (RuntimeException anchorGone) {
+            try {
+                fileOnly.append(failed);
+            } catch (RuntimeException ignored) {
+                // The original failure is what the operator must see; the ledger already shows the attempt.
+            }
         }
     }
 

@@ -136,6 +136,14 @@ public final class HsmProfile {
         return "so".equals(p.getProperty("keygen.login", "user"));
     }
 
+    /**
+     * True when the token keeps private data objects (CKO_DATA) the tool may create and
+     * destroy: there the token anchors the signing ledger ({@code data-objects=true}).
+     */
+    public boolean storesDataObjects() {
+        return Boolean.parseBoolean(p.getProperty("data-objects", "false"));
+    }
+
     /** Checks the PIN's shape where the token has one; never includes the PIN in the message. */
     public void checkPinShape(byte[] pinUtf8) {
         String pattern = p.getProperty("pin.pattern");

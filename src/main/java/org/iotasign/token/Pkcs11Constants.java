@@ -9,6 +9,7 @@ public final class Pkcs11Constants {
     }
 
     // Object classes and key types.
+    public static final long CKO_DATA = 0x0;
     public static final long CKO_PUBLIC_KEY = 0x2;
     public static final long CKO_PRIVATE_KEY = 0x3;
     public static final long CKK_EC_EDWARDS = 0x40;
@@ -18,6 +19,7 @@ public final class Pkcs11Constants {
     public static final long CKA_TOKEN = 0x1;
     public static final long CKA_PRIVATE = 0x2;
     public static final long CKA_LABEL = 0x3;
+    public static final long CKA_APPLICATION = 0x10;
     public static final long CKA_VALUE = 0x11;
     public static final long CKA_KEY_TYPE = 0x100;
     public static final long CKA_ID = 0x102;

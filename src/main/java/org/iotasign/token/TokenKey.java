@@ -1,6 +1,7 @@
 package org.iotasign.token;
 
 import java.util.Arrays;
+import java.util.Optional;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Ed25519PublicKey;
@@ -50,7 +51,9 @@ public final class TokenKey implements AutoCloseable {
      * from {@code pins}, and reads the key's public half and extractability flags.
      */
     public static TokenKey open(KeyUri uri, TokenContext ctx, PinSource pins) {
-        TokenSession s = TokenSession.open(uri, ctx, false);
+        // A read-write session where the token keeps the ledger anchor next to the key.
+        boolean dataObjects = TokenModule.load(uri, ctx).profile().map(HsmProfile::storesDataObjects).orElse(false);
+        TokenSession s = TokenSession.open(uri, ctx, dataObjects);
         try {
             if (!s.cryptoki().mechanisms(s.slot()).contains(Pkcs11Constants.CKM_EDDSA)) {
                 throw new EnvironmentException("token '" + s.label() + "' does not offer CKM_EDDSA (Ed25519 signing): "
@@ -93,6 +96,20 @@ public final class TokenKey implements AutoCloseable {
         return session.label();
     }
 
+    /**
+     * The private data object {@code label} on this key's token, read and written in the
+     * session that signs; empty when the token's profile does not store data objects.
+     */
+    public Optional<TokenDataObject> dataObject(String label) {
+        boolean stores = session.module().profile().map(HsmProfile::storesDataObjects).orElse(false);
+        return stores ? Optional.of(new TokenDataObject(session, label)) : Optional.empty();
+    }
+
+    /** The token's profile name, or "no profile" (for messages). */
+    public String profileName() {
+        return session.module().profile().map(HsmProfile::name).orElse("no profile");
+    }
+
     /** CKA_EXTRACTABLE of the private key (true when the token does not say). */
     public boolean extractable() {
         return extractable;
@@ -118,19 +135,21 @@ public final class TokenKey implements AutoCloseable {
                 throw new IllegalArgumentException("a release digest is 32 bytes, got " + digest.length);
             }
             String doing = "signing with " + uri.describe();
-            try {
-                session.cryptoki().signInit(session.handle(), Pkcs11Constants.CKM_EDDSA, privateKey);
-                if (alwaysAuthenticate) {
-                    session.loginContextSpecific(pins);
+            synchronized (session) {
+                try {
+                    session.cryptoki().signInit(session.handle(), Pkcs11Constants.CKM_EDDSA, privateKey);
+                    if (alwaysAuthenticate) {
+                        session.loginContextSpecific(pins);
+                    }
+                    byte[] sig = session.cryptoki().sign(session.handle(), Arrays.copyOf(digest, 32));
+                    if (sig.length != Ed25519PublicKey.SIGNATURE_LENGTH) {
+                        throw new EnvironmentException(doing + " returned " + sig.length + " bytes instead of a 64-byte Ed25519 "
+                                + "signature: the token's EdDSA is broken; use another token");
+                    }
+                    return sig;
+                } catch (CryptokiException e) {
+                    throw TokenErrors.translate(e, doing);
                 }
-                byte[] sig = session.cryptoki().sign(session.handle(), Arrays.copyOf(digest, 32));
-                if (sig.length != Ed25519PublicKey.SIGNATURE_LENGTH) {
-                    throw new EnvironmentException(doing + " returned " + sig.length + " bytes instead of a 64-byte Ed25519 "
-                            + "signature: the token's EdDSA is broken; use another token");
-                }
-                return sig;
-            } catch (CryptokiException e) {
-                throw TokenErrors.translate(e, doing);
             }
         };
     }

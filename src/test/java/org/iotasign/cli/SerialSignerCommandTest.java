@@ -18,6 +18,7 @@ import org.iotasign.testing.Cli;
 import org.iotasign.testing.SigningFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +55,12 @@ class SerialSignerCommandTest {
         Thread t = new Thread(() -> result.set(Cli.run(args.toArray(String[]::new))));
         t.start();
         return t;
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        fx.forgetLedgerAnchor();
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.iotasign.token.SoftHsmFixture;
 import org.iotasign.usb.DriveLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,6 +53,12 @@ class UsbCommandTest {
 
     String ledger() {
         return dir.resolve("ledger.jsonl").toString();
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        f.forgetLedgerAnchor();
     }
 
     @Test

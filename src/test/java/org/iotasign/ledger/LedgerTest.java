@@ -105,7 +105,7 @@ class LedgerTest {
         LedgerRecord r2 = new Ledger(p).check().records().get(1);
         LedgerRecord forged = new LedgerRecord(r2.seq(), r2.time(), LedgerRecord.Outcome.REFUSED, r2.version(), r2.digest(), r2.size(),
                 r2.entries(), r2.key(), r2.publicKey(), r2.tokenSerial(), r2.source(), r2.confirmation(), r2.overrides(),
-                List.of("forged"), r2.warnings(), r2.repeatOf(), r2.tornTail(), r2.prev(), null);
+                List.of("forged"), r2.warnings(), r2.repeatOf(), r2.tornTail(), null, null, null, r2.prev(), null);
         l.set(1, LedgerFormat.line(forged));
         writeLines(p, l);
         assertEquals("record 3 (line 3) does not link to the record before it: a record before it was removed, inserted or rewritten",
@@ -153,7 +153,7 @@ class LedgerTest {
         LedgerCheck c = new Ledger(p).check();
         assertFalse(c.intact());
         assertTrue(c.verdict().orElseThrow().startsWith("record 3 is incomplete"), c.verdict().orElseThrow());
-        Cli.Result r = Cli.run("ledger", "verify", "--ledger", p.toString());
+        Cli.Result r = Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString());
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("record 3 is incomplete"), r.toString());
     }
@@ -166,10 +166,10 @@ class LedgerTest {
         l.remove(2);
         writeLines(p, l);
         assertTrue(new Ledger(p).check().intact(), "a chain cut at a record boundary is intact by itself");
-        Cli.Result r = Cli.run("ledger", "verify", "--ledger", p.toString(), "--head", head);
+        Cli.Result r = Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString(), "--head", head);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("does not contain head " + head), r.toString());
-        Cli.Result ok = Cli.run("ledger", "verify", "--ledger", p.toString(), "--head", new Ledger(p).check().headHash());
+        Cli.Result ok = Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString(), "--head", new Ledger(p).check().headHash());
         assertEquals(0, ok.exit(), ok.toString());
         assertTrue(ok.out().contains("verifies: 2 records"), ok.toString());
     }
@@ -235,8 +235,65 @@ class LedgerTest {
         Cli.Result show = Cli.run("ledger", "show", "--ledger", p.toString());
         assertEquals(0, show.exit(), show.toString());
         assertTrue(show.out().contains("2 records") && show.out().contains("02_08_01") && show.out().contains("02_08_02"), show.toString());
-        Cli.Result verify = Cli.run("ledger", "verify", "--ledger", p.toString());
+        Cli.Result verify = Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString());
         assertEquals(0, verify.exit(), verify.toString());
         assertTrue(verify.out().contains("head " + new Ledger(p).check().headHash()), verify.toString());
+    }
+
+    @Test
+    void aLedgerWrittenBeforeAnchorsStillVerifiesAndTakesTheNewMembers() throws IOException {
+        Path p = dir.resolve("ledger.jsonl");
+        try (var in = LedgerTest.class.getResourceAsStream("/ledger/written-before-anchors.jsonl")) {
+            Files.write(p, in.readAllBytes());
+        }
+        LedgerCheck old = new Ledger(p).check();
+        assertTrue(old.intact(), old.verdict().orElse(""));
+        assertEquals(5, old.records().size());
+        assertEquals(Long.valueOf(1), old.records().get(1).repeatOf());
+        assertTrue(old.records().get(3).tornTail() != null, "the torn append an earlier build kept");
+        assertEquals(0, Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString()).exit());
+        Ledger ledger = new Ledger(p, CLOCK);
+        ledger.append(h -> draft("02_08_03", LedgerRecord.Outcome.REFUSED).counting(7));
+        ledger.append(h -> draft("00_00_00", LedgerRecord.Outcome.RECOVERED).continuing(new LedgerRecord.Continuation(9, "ab".repeat(32), 7, 9)));
+        LedgerCheck now = new Ledger(p).check();
+        assertTrue(now.intact(), now.verdict().orElse(""));
+        assertEquals(Long.valueOf(7), now.records().get(5).count());
+        assertEquals(7, now.records().get(5).requests());
+        assertEquals(new LedgerRecord.Continuation(9, "ab".repeat(32), 7, 9), now.records().get(6).continues());
+        assertEquals(null, now.records().get(4).count(), "the members are absent where unset: earlier lines keep their form");
+        Cli.Result show = Cli.run("ledger", "show", "--ledger", p.toString(), "--last", "2");
+        assertTrue(show.out().contains("x7 requests") && show.out().contains("lost records 7..9"), show.toString());
+    }
+
+    @Test
+    void aMissingLedgerDoesNotVerify() {
+        Cli.Result r = Cli.run("ledger", "verify", "--no-token", "--ledger", dir.resolve("gone.jsonl").toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("does not exist: nothing was verified"), r.toString());
+    }
+
+    @Test
+    void aNegativeCountAndAHeadThatIsNotAHashAreUsageErrors() throws IOException {
+        Path p = ledgerWith(1);
+        for (String bad : new String[] {"-5", "0"}) {
+            Cli.Result r = Cli.run("ledger", "show", "--ledger", p.toString(), "--last", bad);
+            assertEquals(2, r.exit(), r.toString());
+            assertTrue(r.err().contains("--last takes a number of records of 1 or more"), r.toString());
+        }
+        Cli.Result r = Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString(), "--head", "nothex");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--head takes a record hash of 64 hex digits"), r.toString());
+    }
+
+    @Test
+    void aTornLastLineIsReportedWithTheExactFix() throws IOException {
+        Path p = ledgerWith(2);
+        long complete = Files.size(p);
+        Files.write(p, "{\"seq\":3,\"ti".getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.APPEND);
+        Cli.Result r = Cli.run("ledger", "verify", "--no-token", "--ledger", p.toString());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("record 3 is incomplete") && r.err().contains("truncate -s " + complete + " " + p.toAbsolutePath()),
+                r.toString());
+        assertEquals(1, r.err().strip().lines().count(), "one line");
     }
 }

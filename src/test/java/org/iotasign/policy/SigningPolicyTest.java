@@ -30,6 +30,7 @@ import org.iotasign.testing.TestReleases;
 import org.iotasign.token.SoftHsmFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +84,12 @@ class SigningPolicyTest {
         assertEquals(LedgerRecord.Outcome.SIGNED, signed.outcome());
         assertEquals(List.of(rule.overrideFlag().orElseThrow()), signed.overrides());
         assertTrue(passed.lines().stream().anyMatch(l -> l.contains("overridden by " + rule.overrideFlag().get())));
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        f.forgetLedgerAnchor();
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.iotasign.signing.Operator;
 import org.iotasign.testing.SigningFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,12 @@ class DeskSigningServiceTest {
 
     private DeskSigningService service(Path ledger, Operator operator, StringWriter console) {
         return new DeskSigningService(fx.desk(ledger), operator, new PrintWriter(console), "serial:/dev/ttyTEST");
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        fx.forgetLedgerAnchor();
     }
 
     @Test

@@ -93,8 +93,8 @@ class FaultyTransfersTest {
         long retransmits = 0;
         List<String> failures = new ArrayList<>();
         AtomicInteger abandoned = new AtomicInteger();
-        UnreviewedRequests recorder = (ending, length, digest, reason) -> {
-            if (ending == UnreviewedRequests.Ending.ABANDONED) {
+        UnreviewedRequests recorder = (cause, length, digest, reason) -> {
+            if (cause.ending() == UnreviewedRequests.Ending.ABANDONED) {
                 abandoned.incrementAndGet();
             }
         };

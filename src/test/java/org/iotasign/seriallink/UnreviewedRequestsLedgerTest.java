@@ -108,6 +108,12 @@ class UnreviewedRequestsLedgerTest {
         throw new AssertionError("no " + Arrays.toString(expected) + " in answer to " + f);
     }
 
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        fx.forgetLedgerAnchor();
+    }
+
     @Test
     void aCancelledTransferLeavesOneAbandonedRecordWithTheReason() throws Exception {
         byte[] blob = fx.release("04_00_00");
@@ -200,5 +206,70 @@ class UnreviewedRequestsLedgerTest {
         assertEquals(1, records.size(), records.toString());
         assertEquals(LedgerRecord.Outcome.SIGNED, records.get(0).outcome());
         assertEquals(HexFormat.of().formatHex(TestSigning.sha256(blob)), records.get(0).digest());
+    }
+
+    /** A clock the test moves by hand: the aggregation windows without waiting a minute. */
+    static final class HandClock extends java.time.Clock {
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void aFloodOfMalformedAndChangingAnnouncementsLeavesOneRecordPerReasonAndMinuteWithCounts() throws Exception {
+        sb.close();
+        signer.close();
+        HandClock clock = new HandClock();
+        DeskSigningService desk = new DeskSigningService(fx.desk(ledgerPath), r -> Operator.Answer.yes(Confirmation.YES_FLAG),
+                new PrintWriter(new StringWriter()), SOURCE, null, clock);
+        signer = new SerialSigner(desk, desk, fx.publicKey(), SignerSettings.defaults().withMaxBlobBytes(64 * 1024), SignerListener.NONE);
+        sb = new Switchboard(signer);
+        FrameChannel ch = new FrameChannel(sb.open());
+        int malformed = 300;
+        for (int i = 0; i < malformed; i++) {
+            // Each one different, so none is a retry of the one before.
+            request(ch, new Frame(FrameType.ANNOUNCE, 0, 0, i + 1, new byte[] {1, 2, (byte) i, (byte) (i >> 8)}), FrameType.ERROR);
+            if (i == 150) {
+                clock.now = clock.now.plusSeconds(61);
+            }
+        }
+        int changing = 100;
+        for (int i = 0; i < changing; i++) {
+            byte[] digest = TestSigning.sha256(new byte[] {(byte) i, (byte) (i >> 8)});
+            request(ch, new Frame(FrameType.ANNOUNCE, 0, 0, 1000 + i, new Messages.Announce(4096, digest, CHUNK).encode()), FrameType.READY);
+        }
+        byte[] first = fx.release("04_00_10");
+        byte[] second = fx.release("04_00_11");
+        for (byte[] blob : List.of(first, second)) {
+            BridgeResult r = new SerialBridge(sb::open, SerialLinkTest.FAST, BridgeListener.NONE, null).submit(blob);
+            assertTrue(fx.publicKey().verify(TestSigning.sha256(blob), r.signature()));
+        }
+        List<LedgerRecord> records = recordsAfterStop();
+
+        List<LedgerRecord> refused = records.stream().filter(r -> r.outcome() == LedgerRecord.Outcome.REFUSED).toList();
+        assertEquals(List.of(1L, 151L, 148L), refused.stream().map(LedgerRecord::requests).toList(),
+                "malformed: one at once, one after the minute with what it held, the rest when the signer stops");
+        assertTrue(refused.get(1).reasons().get(0).startsWith("151 requests of this kind since 2026-12-01T10:00:00Z, the last: "),
+                refused.get(1).reasons().toString());
+        List<LedgerRecord> abandoned = records.stream().filter(r -> r.outcome() == LedgerRecord.Outcome.ABANDONED).toList();
+        assertEquals(changing, abandoned.stream().mapToLong(LedgerRecord::requests).sum(), "every replaced announcement is counted");
+        assertTrue(abandoned.size() <= 2, abandoned.toString());
+        List<String> signed = records.stream().filter(r -> r.outcome() == LedgerRecord.Outcome.SIGNED).map(LedgerRecord::digest).toList();
+        assertEquals(List.of(HexFormat.of().formatHex(TestSigning.sha256(first)), HexFormat.of().formatHex(TestSigning.sha256(second))),
+                signed, "each blob that reached the review has its own record");
+        assertEquals(refused.size() + abandoned.size() + 2, records.size());
     }
 }

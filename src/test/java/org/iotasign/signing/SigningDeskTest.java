@@ -30,6 +30,7 @@ import org.iotasign.token.SoftHsmFixture;
 import org.iotasign.token.TokenKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,6 +55,12 @@ class SigningDeskTest {
 
     Path ledger() {
         return dir.resolve("ledger.jsonl");
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        f.forgetLedgerAnchor();
     }
 
     @Test
@@ -123,15 +130,32 @@ class SigningDeskTest {
     void aTokenFailureAfterTheLedgerRecordIsRecordedAsFailed() throws IOException {
         TokenKey removed = TokenKey.open(f.hsm.keyUri(SigningFixture.TOKEN, "release"), f.hsm.context(),
                 what -> SoftHsmFixture.USER_PIN.getBytes());
-        SigningDesk desk = SigningFixture.desk(SigningKey.of(removed), ledger());
+        SigningKey onToken = SigningKey.of(removed);
+        // The token is pulled after the record and its anchor were written, as the signature starts.
+        SigningKey pulledWhileSigning = new SigningKey(onToken.publicKey(), digest -> {
+            removed.close();
+            return onToken.signer().sign(digest);
+        }, onToken.tokenSerial(), onToken.description(), onToken.neverLeftToken(), onToken.anchor());
+        SigningDesk desk = SigningFixture.desk(pulledWhileSigning, ledger());
         Review r = desk.review(f.release("02_08_05"), "test");
-        removed.close(); // the session ends as when the token is pulled
         assertThrows(EnvironmentException.class, () -> desk.sign(r, Confirmation.YES_FLAG));
         List<LedgerRecord> records = new Ledger(ledger()).records();
         assertEquals(List.of(LedgerRecord.Outcome.SIGNED, LedgerRecord.Outcome.FAILED), records.stream().map(LedgerRecord::outcome).toList());
         assertTrue(records.get(1).reasons().get(0).startsWith("the signature recorded as ledger record 1 failed"), records.get(1).reasons().toString());
         Review again = f.desk(ledger()).review(f.release("02_08_05"), "test");
         assertTrue(again.isRepeat(), "the next attempt completes the recorded signature as a repeat");
+    }
+
+    @Test
+    void aTokenPulledBeforeTheLedgerRecordStopsWithNothingRecorded() throws IOException {
+        TokenKey removed = TokenKey.open(f.hsm.keyUri(SigningFixture.TOKEN, "release"), f.hsm.context(),
+                what -> SoftHsmFixture.USER_PIN.getBytes());
+        SigningDesk desk = SigningFixture.desk(SigningKey.of(removed), ledger());
+        Review r = desk.review(f.release("02_08_05"), "test");
+        removed.close(); // the session ends as when the token is pulled
+        EnvironmentException e = assertThrows(EnvironmentException.class, () -> desk.sign(r, Confirmation.YES_FLAG));
+        assertTrue(e.getMessage().contains("the token was removed"), e.getMessage());
+        assertEquals(List.of(), new Ledger(ledger()).records(), "the anchor is read before the record: nothing is written");
     }
 
     @Test
@@ -148,7 +172,8 @@ class SigningDeskTest {
                 "OTA space    firmware", "signing " + f.publicKey().fingerprint()
                         + ": embedded in the firmware", "stock IoTaWatt", "not embedded", "previous     \"02_08_04\" signed",
                 "added      \"new.js\" (1 bytes)", "removed    \"tables.txt\"", "changed    \"iotawatt.bin\"", "unchanged  1 entry",
-                "token serial \"" + f.releaseKey.tokenSerial() + "\"", "verdict      may be signed")) {
+                "token serial \"" + f.releaseKey.tokenSerial() + "\"", "ledger       anchored on token 'iotasign' (serial "
+                        + f.releaseKey.tokenSerial() + ")", "verdict      may be signed")) {
             assertTrue(text.contains(expected), "missing '" + expected + "' in:\n" + text);
         }
         assertEquals("fingerprint  " + Fingerprints.of(Digests.sha256(blob)) + "  computed here over the " + blob.length + " bytes",
@@ -167,6 +192,15 @@ class SigningDeskTest {
         assertEquals("source       \"usb:/media/x\\x1b[2J\\x1b[H\\x0afingerprint  0000-1111-2222-3333\\u202e.unsigned\"", lines.get(0));
         lines.forEach(l -> assertTrue(l.chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0x202e), "raw control in " + l));
         assertTrue(lines.get(lines.size() - 1).startsWith("fingerprint  " + Fingerprints.of(Digests.sha256(blob))));
+    }
+
+    @Test
+    void theReviewSaysWhenTheTokenCannotAnchorTheLedger() {
+        SigningKey k = SigningKey.of(f.releaseKey);
+        SigningDesk desk = SigningFixture.desk(new SigningKey(k.publicKey(), k.signer(), k.tokenSerial(), k.description(),
+                k.neverLeftToken()), ledger());
+        String text = String.join("\n", desk.review(f.release("02_08_04"), "test").lines());
+        assertTrue(text.contains("ledger       NOT anchored:") && text.contains("the ledger has only its file's protection"), text);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.iotasign.signing.SigningDesk;
 import org.iotasign.signing.SigningKey;
 import org.iotasign.token.PinSource;
 import org.iotasign.token.SoftHsmFixture;
+import org.iotasign.token.TokenAnchors;
 import org.iotasign.token.TokenKey;
 import org.iotasign.token.TokenKeys;
 
@@ -45,6 +46,11 @@ public final class SigningFixture implements AutoCloseable {
         TokenKeys.importSeed(hsm.keyUri(TOKEN, "imported"), hsm.context(), pins, TestKeys.RFC8032_TEST2_SECRET);
         return new SigningFixture(hsm, TokenKey.open(hsm.keyUri(TOKEN, "release"), hsm.context(), pins),
                 TokenKey.open(hsm.keyUri(TOKEN, "imported"), hsm.context(), pins));
+    }
+
+    /** Forgets the token's ledger anchor: for test classes whose tests each start a ledger file of their own. */
+    public void forgetLedgerAnchor() {
+        TokenAnchors.forget(hsm, TOKEN);
     }
 
     public Ed25519PublicKey publicKey() {

@@ -56,6 +56,14 @@ class HsmProfileTest {
     }
 
     @Test
+    void saysWhichTokensKeepTheLedgerAnchor() {
+        assertTrue(HsmProfile.named("softhsm2").storesDataObjects());
+        assertTrue(HsmProfile.named("yubihsm2").storesDataObjects());
+        assertFalse(HsmProfile.named("yubikey-piv").storesDataObjects());
+        assertFalse(HsmProfile.named("opensc").storesDataObjects());
+    }
+
+    @Test
     void readsAProfileFileOfTheOperatorsOwn(@TempDir Path dir) throws IOException {
         Path f = Files.writeString(dir.resolve("mine.properties"), "name=mine\nmodule.file=libmine.so\nmodule.paths=/opt/mine/libmine.so\n");
         HsmProfile p = HsmProfile.named(f.toString());

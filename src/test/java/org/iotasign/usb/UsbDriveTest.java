@@ -36,6 +36,7 @@ import org.iotasign.token.SoftHsmFixture;
 import org.iotasign.token.TokenKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -97,6 +98,12 @@ class UsbDriveTest {
 
     static long signatures(Path ledger, LedgerRecord.Outcome outcome) {
         return new Ledger(ledger).records().stream().filter(r -> r.outcome() == outcome).count();
+    }
+
+    /** Each test starts a ledger file of its own: the token is on its first use each time. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        f.forgetLedgerAnchor();
     }
 
     @Test
@@ -166,7 +173,8 @@ class UsbDriveTest {
         DriveLayout layout = new DriveLayout(drive);
         byte[] signedBefore = Files.readAllBytes(layout.signedBlob("02_08_05"));
         Files.write(layout.outbox().resolve("rebuild.unsigned"), TestReleases.unsigned("02_08_05", List.of(f.publicKey()), 20 * 1024));
-        // A fresh ledger (another laptop): only the drive shows that 02_08_05 names other bytes.
+        // A fresh ledger (another laptop, and a token on its first use): only the drive shows that 02_08_05 names other bytes.
+        f.forgetLedgerAnchor();
         Path otherLedger = dir.resolve("other/ledger.jsonl");
         DriveReport report = new DriveProcessor(f.desk(otherLedger), neverAsked(), out).process(drive);
         assertEquals(1, report.count(DriveReport.Result.REFUSED), text.toString());
