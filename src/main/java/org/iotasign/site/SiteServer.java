@@ -163,6 +163,8 @@ public final class SiteServer implements AutoCloseable {
         private final Path realRoot;
 
         SiteHandler(Path realRoot) {
+            // Local file reads do not wait on the network: run on the selector's thread, as Jetty's own file service does.
+            super(InvocationType.NON_BLOCKING);
             this.realRoot = realRoot;
         }
 
@@ -246,6 +248,19 @@ public final class SiteServer implements AutoCloseable {
             headers.put(HttpHeader.CONTENT_LENGTH, length);
             if (HttpMethod.HEAD.is(request.getMethod()) || length == 0) {
                 response.write(true, null, callback);
+                return false;
+            }
+            if (length <= BUFFER) {
+                // versions.json and tables: headers and body in one write, the handle closed before it goes.
+                ByteBuffer body = ByteBuffer.allocate((int) length);
+                file.channel().position(from);
+                while (body.hasRemaining() && file.channel().read(body) >= 0) {
+                    // read until full
+                }
+                if (body.hasRemaining()) {
+                    throw new IOException("the file became shorter while being read");
+                }
+                response.write(true, body.flip(), callback);
                 return false;
             }
             ByteBufferPool.Sized pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, BUFFER);
