@@ -265,7 +265,14 @@ public final class SiteServer implements AutoCloseable {
             }
             ByteBufferPool.Sized pool = new ByteBufferPool.Sized(request.getComponents().getByteBufferPool(), true, BUFFER);
             Content.Source source = Content.Source.from(pool, file.channel(), from, length);
-            Content.copy(source, response, Callback.from(callback, () -> closeQuietly(file)));
+            // The handle is closed however the copy ends, a client hanging up included.
+            Content.copy(source, response, Callback.from(() -> {
+                closeQuietly(file);
+                callback.succeeded();
+            }, failure -> {
+                closeQuietly(file);
+                callback.failed(failure);
+            }));
             return true;
         }
 

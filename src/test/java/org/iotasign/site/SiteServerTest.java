@@ -352,4 +352,35 @@ class SiteServerTest {
         assertTrue(swaps.get() > 100, "the swapper ran: " + swaps.get());
         assertTrue(ok > 0, "the release got through between swaps (" + requests + " requests)");
     }
+
+    static long openFiles() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    /** Every answer closes the file it opened: sent, not modified, ranges, HEAD, refused, and a client hanging up mid-download. */
+    @Test
+    void everyAnswerClosesTheFileItOpened() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "no /proc/self/fd to count open files");
+        assertTrue(blob.length > 64 * 1024, "the blob is streamed, not sent in one write");
+        RawHttp.send(server.port(), "GET", "/firmware/bin/02_08_05.bin"); // warm up
+        long before = openFiles();
+        for (int i = 0; i < 40; i++) {
+            RawHttp.send(server.port(), "GET", "/firmware/bin/02_08_05.bin");
+            RawHttp.send(server.port(), "HEAD", "/firmware/bin/02_08_05.bin");
+            RawHttp.send(server.port(), "GET", "/firmware/versions.json");
+            RawHttp.send(server.port(), "GET", "/nothing");
+            try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+                sock.getOutputStream().write(("GET /firmware/bin/02_08_05.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=" + (blob.length + 5)
+                        + "-\r\n\r\nGET /firmware/bin/02_08_05.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes());
+                sock.getInputStream().readNBytes(300); // then hang up in the middle of the download
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (openFiles() > before + 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(openFiles() <= before + 4, "open files before " + before + ", after " + openFiles());
+    }
 }
