@@ -205,7 +205,7 @@ public final class SiteServer implements AutoCloseable {
                 return true;
             } finally {
                 if (!sending) {
-                    file.close();
+                    closeQuietly(file); // the answer may be complete already: a close failure must not answer again
                 }
             }
         }
@@ -280,7 +280,7 @@ public final class SiteServer implements AutoCloseable {
             try {
                 file.close();
             } catch (IOException ignored) {
-                // Nothing was written to it.
+                // Opened for reading only: nothing is lost.
             }
         }
 
