@@ -83,7 +83,9 @@ final class SiteCommand implements Runnable {
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Check the site as devices will meet it: versions.json parses strictly and as the device",
                     "parses it, every class names a MM_mm_pp version whose blob exists and verifies with the site key,",
-                    "the advertised tables exist and carry their version. Exit 1 on any inconsistency."})
+                    "the advertised tables exist and carry their version, the history agrees with versions.json, no",
+                    "files of a killed publish are left, and a web server running as another user can read the served",
+                    "files. Exit 1 on any inconsistency."})
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
@@ -27,6 +29,8 @@ public final class AtomicFile {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    private static final String TEMP_SUFFIX = ".tmp";
+
     private AtomicFile() {
     }
 
@@ -34,11 +38,30 @@ public final class AtomicFile {
         write(target, out -> out.write(content), overwrite);
     }
 
+    /** As {@link #write(Path, byte[], boolean)}, the file getting {@code mode} (e.g. world-readable for a web server). */
+    public static void write(Path target, byte[] content, boolean overwrite, Set<PosixFilePermission> mode) {
+        write(target, out -> out.write(content), overwrite, mode);
+    }
+
+    /** The new file has mode 0600 (owner only), whatever the umask. */
+    public static void write(Path target, Writer writer, boolean overwrite) {
+        write(target, writer, overwrite, null);
+    }
+
+    /** True for a temp file this class names ({@code .NAME.RANDOM.tmp}), e.g. one left by a killed process. */
+    public static boolean isTempFile(Path file) {
+        String n = file.getFileName().toString();
+        return n.startsWith(".") && n.endsWith(TEMP_SUFFIX) && n.length() > 1 + TEMP_SUFFIX.length();
+    }
+
     /**
      * @param overwrite false: refuse (exit 2) when the target exists, and never replace
      *                  a file that appears while writing
+     * @param mode      the file's permissions, set on the temp file before the rename so the
+     *                  file never appears with another mode (null: 0600); ignored where the
+     *                  file system has no POSIX permissions
      */
-    public static void write(Path target, Writer writer, boolean overwrite) {
+    public static void write(Path target, Writer writer, boolean overwrite, Set<PosixFilePermission> mode) {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (!overwrite && Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -49,7 +72,10 @@ public final class AtomicFile {
         }
         Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", TEMP_SUFFIX);
+            if (mode != null) {
+                setMode(temp, mode);
+            }
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = Channels.newOutputStream(ch)) {
                 writer.writeTo(out);
@@ -112,6 +138,15 @@ public final class AtomicFile {
                     // An empty hidden temp file is harmless; the probe showed the folder is writable.
                 }
             }
+        }
+    }
+
+    /** chmod, which (unlike the mode given at creation) the umask does not narrow; a no-op without POSIX permissions. */
+    public static void setMode(Path p, Set<PosixFilePermission> mode) throws IOException {
+        try {
+            Files.setPosixFilePermissions(p, mode);
+        } catch (UnsupportedOperationException notPosix) {
+            // e.g. FAT on a USB drive: there are no permissions to set.
         }
     }
 

@@ -73,7 +73,9 @@ public final class Publisher {
     }
 
     private PublishResult publishLocked(PublishRequest req) {
+        List<String> notes = new ArrayList<>();
         byte[] beforeBytes = readVersionsJson();
+        recover(beforeBytes, notes);
         VersionsFile before;
         try {
             before = VersionsFile.parse(beforeBytes);
@@ -83,8 +85,7 @@ public final class Publisher {
         }
         VersionsFile after = before;
         List<String> changes = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        ObjectNode history = History.newEntry("publish");
+        ObjectNode history = History.newEntry(History.PUBLISH);
         byte[] blob = null;
         Path blobTarget = null;
         boolean rolledBack = false;
@@ -176,24 +177,67 @@ public final class Publisher {
 
         // Order matters: a class must never point at a file that is not there yet.
         if (blob != null) {
-            AtomicFile.write(blobTarget, blob, false);
+            AtomicFile.write(blobTarget, blob, false, SiteLayout.SERVED_FILE);
             notes.add("copied release to " + layout.relative(blobTarget));
         }
         if (tables != null) {
-            AtomicFile.write(tablesTarget, tables, false);
+            AtomicFile.write(tablesTarget, tables, false, SiteLayout.SERVED_FILE);
             notes.add("copied tables to " + layout.relative(tablesTarget));
         }
         byte[] afterBytes = after.toBytes();
         if (!Arrays.equals(afterBytes, beforeBytes)) {
-            AtomicFile.write(layout.versionsJson(), afterBytes, true);
             history.put("rollback", rolledBack);
             if (rolledBack || req.allowRollback()) {
                 history.put("reason", req.reason().orElse(""));
             }
+            // Intent first: once versions.json changes, its record (and a rollback's reason) is already on disk.
+            history.put("versions_before", sha256Hex(beforeBytes));
+            history.put("versions_after", sha256Hex(afterBytes));
             History.append(layout.historyFile(), history);
+            try {
+                AtomicFile.write(layout.versionsJson(), afterBytes, true, SiteLayout.SERVED_FILE);
+            } catch (RuntimeException e) {
+                try {
+                    History.append(layout.historyFile(), History.interruptedEntry(history, sha256Hex(beforeBytes)));
+                } catch (RuntimeException alsoFailed) {
+                    // The next publish records it: versions.json still matches this line's versions_before.
+                }
+                throw e;
+            }
         }
         return new PublishResult(new String(beforeBytes, StandardCharsets.UTF_8), new String(afterBytes, StandardCharsets.UTF_8),
                 changes, notes);
+    }
+
+    /**
+     * Cleans up after a publish that was killed: removes its staging and temp files, and
+     * records a publish whose history line was written but whose versions.json was not.
+     */
+    private void recover(byte[] versions, List<String> notes) {
+        for (Path p : site.leftovers()) {
+            try {
+                Files.deleteIfExists(p);
+                notes.add("removed " + layout.relative(p) + ", left by an interrupted publish");
+            } catch (IOException e) {
+                throw new EnvironmentException("cannot remove " + p + ", left by an interrupted publish: " + AtomicFile.describe(e)
+                        + ": check permissions of the site folder");
+            }
+        }
+        List<ObjectNode> entries;
+        try {
+            entries = History.read(layout.historyFile());
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + layout.historyFile() + ": " + AtomicFile.describe(e));
+        } catch (IllegalArgumentException e) {
+            throw new RejectedException(layout.relative(layout.historyFile()) + ": " + e.getMessage()
+                    + ": restore the history from a backup before publishing");
+        }
+        if (History.agreement(entries, versions, VersionsFile.empty().toBytes()) == History.Agreement.INTERRUPTED) {
+            ObjectNode last = entries.get(entries.size() - 1);
+            History.append(layout.historyFile(), History.interruptedEntry(last, sha256Hex(versions)));
+            notes.add("the publish recorded at " + last.path("time").asText() + " was interrupted before versions.json changed;"
+                    + " recorded in the history as not done");
+        }
     }
 
     /**

@@ -7,6 +7,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.nio.file.LinkOption;
 import java.util.function.Supplier;
 
 import org.iotasign.EnvironmentException;
@@ -55,18 +61,28 @@ public final class Site {
             throw new UsageException(dir + " already holds other files and is not a site: give a new or empty folder for the site");
         }
         try {
-            Files.createDirectories(layout.blobDir());
-            Files.createDirectories(layout.tablesDir());
+            Files.createDirectories(layout.root());
+            AtomicFile.setMode(layout.root(), SiteLayout.SERVED_DIR);
+            for (Path served : new Path[] {layout.blobDir(), layout.tablesDir()}) {
+                Files.createDirectories(served);
+                for (Path p = served; !p.equals(layout.root()); p = p.getParent()) {
+                    AtomicFile.setMode(p, SiteLayout.SERVED_DIR);
+                }
+            }
             Files.createDirectories(layout.stagingDir());
+            AtomicFile.setMode(layout.metaDir(), SiteLayout.PRIVATE_DIR);
+            AtomicFile.setMode(layout.stagingDir(), SiteLayout.PRIVATE_DIR);
         } catch (IOException e) {
             throw new EnvironmentException("cannot create site folders under " + dir + ": " + AtomicFile.describe(e) + ": check the path and permissions");
         }
         Site site = new Site(layout, key);
         if (!Files.exists(layout.versionsJson())) {
-            AtomicFile.write(layout.versionsJson(), VersionsFile.empty().toBytes(), false);
+            AtomicFile.write(layout.versionsJson(), VersionsFile.empty().toBytes(), false, SiteLayout.SERVED_FILE);
         }
         // The key file goes last: its presence is what marks the site as initialised.
-        AtomicFile.write(layout.keyFile(), KeyFormats.toHex(key).getBytes(java.nio.charset.StandardCharsets.US_ASCII), false);
+        // A public key: readable by anyone who may enter .iotasign/ (the folder itself is private).
+        AtomicFile.write(layout.keyFile(), KeyFormats.toHex(key).getBytes(java.nio.charset.StandardCharsets.US_ASCII), false,
+                SiteLayout.SERVED_FILE);
         return new InitResult(site, false);
     }
 
@@ -102,9 +118,30 @@ public final class Site {
         return new Site(layout, key);
     }
 
+    /**
+     * Files a killed publish can leave behind: anything in the staging folder and unfinished
+     * {@link AtomicFile} temp files next to the served files and the site's records.
+     */
+    public List<Path> leftovers() {
+        List<Path> found = new ArrayList<>();
+        for (Path dir : List.of(layout.stagingDir(), layout.metaDir(), layout.versionsJson().getParent(), layout.blobDir(), layout.tablesDir())) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            boolean staging = dir.equals(layout.stagingDir());
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> staging || AtomicFile.isTempFile(p)).sorted().forEach(found::add);
+            } catch (IOException e) {
+                throw new EnvironmentException("cannot list " + dir + ": " + AtomicFile.describe(e));
+            }
+        }
+        return found;
+    }
+
     /** Runs {@code work} holding the site's publish lock, so two publishes never interleave. */
     <T> T locked(Supplier<T> work) {
-        try (FileChannel ch = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(layout.lockFile(), Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(SiteLayout.PRIVATE_FILE))) {
             FileLock lock;
             try {
                 lock = ch.tryLock();

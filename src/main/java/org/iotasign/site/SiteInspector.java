@@ -10,6 +10,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Fingerprints;
@@ -53,7 +58,70 @@ public final class SiteInspector {
         });
         listUnreferenced(layout.blobDir(), referencedBlobs, ".bin", "release", lines);
         listUnreferenced(layout.tablesDir(), referencedTables, ".txt", "tables", lines);
+        checkHistory(problems);
+        for (Path p : site.leftovers()) {
+            problems.add(layout.relative(p) + " was left by an interrupted publish: the next publish removes it");
+        }
+        checkServedModes(problems);
         return new SiteReport(lines, problems);
+    }
+
+    /** versions.json must be what the history says the last publish left. */
+    private void checkHistory(List<String> problems) {
+        String name = layout.relative(layout.historyFile());
+        if (!Files.isRegularFile(layout.versionsJson())) {
+            return; // reported already
+        }
+        List<ObjectNode> entries;
+        try {
+            entries = History.read(layout.historyFile());
+        } catch (IOException e) {
+            problems.add("cannot read " + name + ": " + AtomicFile.describe(e));
+            return;
+        } catch (IllegalArgumentException e) {
+            problems.add(name + ": " + e.getMessage() + ": restore the history from a backup");
+            return;
+        }
+        switch (History.agreement(entries, read(layout.versionsJson()), VersionsFile.empty().toBytes())) {
+            case AGREES -> { }
+            case INTERRUPTED -> problems.add("the publish recorded at " + entries.get(entries.size() - 1).path("time").asText()
+                    + " in " + name + " was interrupted before versions.json changed: publish again (the next publish records it as not done)");
+            case DISAGREES -> problems.add(layout.relative(layout.versionsJson()) + " is not what the last publish in " + name
+                    + " left: it was changed by other means; publish through iotasign so the history records every change");
+        }
+    }
+
+    /** A web server running as another user must be able to read every served file. */
+    private void checkServedModes(List<String> problems) {
+        List<Path> served = new ArrayList<>(List.of(layout.root(), layout.versionsJson().getParent(), layout.versionsJson(),
+                layout.blobDir(), layout.tablesDir().getParent(), layout.tablesDir()));
+        for (Path dir : List.of(layout.blobDir(), layout.tablesDir())) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> s = Files.list(dir)) {
+                    s.filter(p -> !AtomicFile.isTempFile(p)).sorted().forEach(served::add);
+                } catch (IOException e) {
+                    throw new EnvironmentException("cannot list " + dir + ": " + AtomicFile.describe(e));
+                }
+            }
+        }
+        for (Path p : served) {
+            try {
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                if (!mode.contains(PosixFilePermission.OTHERS_READ) || dir && !mode.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    String rel = p.equals(layout.root()) ? "the site folder" : layout.relative(p);
+                    problems.add(rel + " has mode " + PosixFilePermissions.toString(mode) + ": a web server running as another user answers 403;"
+                            + " make it " + PosixFilePermissions.toString(dir ? SiteLayout.SERVED_DIR : SiteLayout.SERVED_FILE));
+                }
+            } catch (UnsupportedOperationException notPosix) {
+                return;
+            } catch (IOException e) {
+                problems.add("cannot read the mode of " + layout.relative(p) + ": " + AtomicFile.describe(e));
+            }
+        }
     }
 
     private Optional<VersionsFile> readVersions(List<String> lines, List<String> problems) {

@@ -1,6 +1,9 @@
 package org.iotasign.site;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Where things live in a site folder. The folder is the web root: a device asks for the
@@ -14,6 +17,16 @@ public final class SiteLayout {
     public static final String VERSIONS_DIR = "/firmware/bin/";
     public static final String TABLE_DIR = "/download/tables/";
     public static final String META_DIR = ".iotasign";
+
+    /**
+     * What a web server running as another user must read: the served files are world-readable
+     * and their folders (the site root included) world-traversable, whatever the umask.
+     */
+    public static final Set<PosixFilePermission> SERVED_FILE = PosixFilePermissions.fromString("rw-r--r--");
+    public static final Set<PosixFilePermission> SERVED_DIR = PosixFilePermissions.fromString("rwxr-xr-x");
+    /** The site's own records ({@code .iotasign/}): the publisher's user only. */
+    public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
 
     private final Path root;
 

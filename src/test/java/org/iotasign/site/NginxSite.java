@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,14 +50,24 @@ public final class NginxSite implements AutoCloseable {
                 .replace("/srv/iotasign-site", site.toAbsolutePath().toString());
     }
 
+    /** nginx in one process, as the user running it (no root needed). */
     public static NginxSite start(Path site, Path prefix) throws IOException, InterruptedException {
+        return start(site, prefix, null);
+    }
+
+    /**
+     * As a real install runs it: a master process (as root) whose workers run as
+     * {@code workerUser} (e.g. "nobody nogroup"), so they read the site as an unprivileged user.
+     */
+    public static NginxSite start(Path site, Path prefix, String workerUser) throws IOException, InterruptedException {
         Files.createDirectories(prefix.resolve("tmp"));
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         String tmp = prefix.resolve("tmp").toAbsolutePath().toString();
-        String conf = "daemon off;\nmaster_process off;\nworker_processes 1;\n"
+        String conf = "daemon off;\n" + (workerUser == null ? "master_process off;\n" : "master_process on;\nuser " + workerUser + ";\n")
+                + "worker_processes 1;\n"
                 + "pid " + prefix.toAbsolutePath().resolve("nginx.pid") + ";\n"
                 + "error_log " + prefix.toAbsolutePath().resolve("error.log") + " warn;\n"
                 + "events { worker_connections 1024; }\n"
@@ -91,6 +102,12 @@ public final class NginxSite implements AutoCloseable {
                 p.waitFor(50, TimeUnit.MILLISECONDS); // returns early if nginx exits
             }
         }
+    }
+
+    /** The processes serving requests: the workers under a master, else nginx itself. */
+    public List<ProcessHandle> servingProcesses() {
+        List<ProcessHandle> children = process.children().toList();
+        return children.isEmpty() ? List.of(process.toHandle()) : children;
     }
 
     public String baseUri() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The published site works unchanged behind a standard web server, with the documented configuration. */
-@Timeout(30)
+@Timeout(60)
 class NginxSiteTest {
     @TempDir
     Path tmp;
@@ -83,5 +83,74 @@ class NginxSiteTest {
             assertFalse(r.text().contains(SiteServerTest.SECRET) || r.text().contains(f.opened.key().hex()), p);
         }
         assertEquals(405, RawHttp.send(nginx.port, "POST", "/firmware/versions.json").status());
+    }
+
+    /**
+     * A real install: nginx's master runs as root and its workers as nobody, and the site was
+     * published under a umask that withholds every permission from others. The workers must
+     * still read versions.json and the release (no 403).
+     */
+    @Test
+    void workersRunningAsAnUnprivilegedUserServeASitePublishedUnderUmask077() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "nginx can run its workers as another user only when started as root");
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "iotasign-nginx-");
+        try {
+            // The chain from / to the site must be traversable by the workers' user: /tmp is, this folder is made so.
+            Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path site = base.resolve("site");
+            Path release = Files.write(base.resolve("release.bin"), SiteFixture.signed("02_08_05"));
+            Path tables = f.tablesFile("t2.txt", "1.0.4");
+            String key = SiteFixture.SIGNER.publicKey().hex();
+            underUmask077("site", "init", "--site", site.toString(), "--pubkey", key);
+            underUmask077("publish", "--site", site.toString(), "--class", "MINOR", "--tables", tables.toString(),
+                    "--tables-version", "1.0.4", release.toString());
+            SiteLayout l = new SiteLayout(site);
+            assertEquals("rw-r--r--", PublisherTest.mode(l.blob("02_08_05")));
+            assertEquals("rw-r--r--", PublisherTest.mode(l.versionsJson()));
+            assertEquals("rwxr-xr-x", PublisherTest.mode(l.blobDir()));
+            assertEquals("rw-------", PublisherTest.mode(l.historyFile()));
+            assertEquals("rwx------", PublisherTest.mode(l.metaDir()));
+
+            nginx.close();
+            nginx = NginxSite.start(site, Path.of("target", "nginx-test-" + UUID.randomUUID()), "nobody nogroup");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            List<String> uids = List.of();
+            while (System.nanoTime() < deadline) {
+                uids = new ArrayList<>();
+                for (ProcessHandle h : nginx.servingProcesses()) {
+                    Files.readAllLines(Path.of("/proc", String.valueOf(h.pid()), "status")).stream()
+                            .filter(line -> line.startsWith("Uid:")).forEach(uids::add);
+                }
+                if (!uids.isEmpty() && uids.stream().allMatch(u -> u.split("\\s+")[1].equals("65534"))) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            assertTrue(!uids.isEmpty() && uids.stream().allMatch(u -> u.split("\\s+")[1].equals("65534")), "workers run as nobody: " + uids);
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (Path file : List.of(l.versionsJson(), l.blob("02_08_05"), l.tables("1.0.4"))) {
+                String path = "/" + l.relative(file);
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(nginx.baseUri() + path)).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, r.statusCode(), path);
+                assertArrayEquals(Files.readAllBytes(file), r.body(), path);
+            }
+        } finally {
+            try (java.util.stream.Stream<Path> s = Files.walk(base)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void underUmask077(String... args) throws Exception {
+        ProcessBuilder pb = org.iotasign.testing.IotasignProcess.builder(java.util.Map.of(), List.of(args));
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$@\"", "sh"));
+        command.addAll(pb.command());
+        Process p = pb.command(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), String.join(" ", args) + ": " + out);
     }
 }

@@ -42,7 +42,7 @@ class PublisherTest {
         assertEquals("{\n  \"classes\" : { }\n}\n", f.versionsJson());
         assertEquals(SiteFixture.SIGNER.publicKey().hex() + "\n", Files.readString(l.keyFile()));
         assertTrue(l.keyFile().startsWith(l.root().resolve(".iotasign")));
-        assertTrue(ServedPath.resolve(l, "/.iotasign/site-key.pub").isEmpty());
+        assertFalse(ServedPath.allowed("/.iotasign/site-key.pub"));
     }
 
     @Test
@@ -284,5 +284,97 @@ class PublisherTest {
         assertEquals(null, violation.get());
         assertTrue(polls.get() > 0);
         assertTrue(f.versionsJson().contains("\"MINOR\" : \"03_00_00\""));
+    }
+
+    static String mode(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void servedFilesAreWorldReadableAndTheSiteRecordsPrivate() throws IOException {
+        f.publish("02_08_05", "MINOR");
+        f.publishTables(f.tablesFile("t.txt", "1.0.3"), "1.0.3");
+        SiteLayout l = f.opened.layout();
+        for (Path file : List.of(l.versionsJson(), l.blob("02_08_05"), l.tables("1.0.3"), l.keyFile())) {
+            assertEquals("rw-r--r--", mode(file), file.toString());
+        }
+        for (Path dir : List.of(l.root(), l.root().resolve("firmware"), l.blobDir(), l.root().resolve("download"), l.tablesDir())) {
+            assertEquals("rwxr-xr-x", mode(dir), dir.toString());
+        }
+        assertEquals("rwx------", mode(l.metaDir()));
+        assertEquals("rwx------", mode(l.stagingDir()));
+        assertEquals("rw-------", mode(l.historyFile()));
+        assertEquals("rw-------", mode(l.lockFile()));
+        assertTrue(new SiteInspector(f.opened).inspect().consistent());
+    }
+
+    @Test
+    void siteCheckReportsAServedFileAWebServerCannotRead() throws IOException {
+        f.publish("02_08_05", "MINOR");
+        Path blob = f.opened.layout().blob("02_08_05");
+        Files.setPosixFilePermissions(blob, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        List<String> problems = new SiteInspector(f.opened).inspect().problems();
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("firmware/bin/02_08_05.bin has mode rw-------")), problems.toString());
+    }
+
+    @Test
+    void aHistoryWrittenByTheEarlierFormatIsReadAndAgreesWithItsVersionsJson() throws Exception {
+        Path fixture = Path.of(getClass().getResource("/site-v1/.iotasign/history.jsonl").toURI());
+        byte[] versions = Files.readAllBytes(fixture.getParent().getParent().resolve("firmware/versions.json"));
+        List<com.fasterxml.jackson.databind.node.ObjectNode> entries = History.read(fixture);
+        assertEquals(4, entries.size());
+        assertEquals("02_08_05 breaks CT calibration", entries.get(3).path("reason").asText());
+        assertTrue(entries.get(3).path("rollback").asBoolean());
+        assertEquals(History.Agreement.AGREES, History.agreement(entries, versions, VersionsFile.empty().toBytes()));
+        byte[] edited = new String(versions).replace("02_08_06", "02_08_07").getBytes();
+        assertEquals(History.Agreement.DISAGREES, History.agreement(entries, edited, VersionsFile.empty().toBytes()));
+    }
+
+    @Test
+    void everyPublishRecordsTheVersionsJsonItLeavesBeforeWritingIt() throws IOException {
+        f.publish("02_08_05", "MINOR");
+        SiteLayout l = f.opened.layout();
+        String line = Files.readAllLines(l.historyFile()).get(0);
+        assertTrue(line.contains("\"versions_after\":\"" + Publisher.sha256Hex(Files.readAllBytes(l.versionsJson())) + "\""), line);
+        assertTrue(line.contains("\"versions_before\":\"" + Publisher.sha256Hex(VersionsFile.empty().toBytes()) + "\""), line);
+    }
+
+    @Test
+    void aPublishKilledAfterItsHistoryLineIsReportedThenRecordedAsNotDoneByTheNextPublish() throws IOException {
+        f.publish("02_08_05", "MINOR");
+        SiteLayout l = f.opened.layout();
+        byte[] versions = Files.readAllBytes(l.versionsJson());
+        // The state a kill leaves between the history line and the rename of versions.json.
+        String intent = "{\"time\":\"2026-12-01T00:00:00Z\",\"action\":\"publish\",\"classes\":{\"MINOR\":{\"from\":\"02_08_05\",\"to\":\"02_08_06\"}},"
+                + "\"versions_before\":\"" + Publisher.sha256Hex(versions) + "\",\"versions_after\":\"" + "00".repeat(32) + "\"}\n";
+        Files.writeString(l.historyFile(), intent, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(l.historyFile(), "{\"time\":\"2026-12-01T00:00:01Z\",\"acti", java.nio.file.StandardOpenOption.APPEND); // torn
+        List<String> problems = new SiteInspector(f.opened).inspect().problems();
+        assertTrue(problems.stream().anyMatch(p -> p.contains("recorded at 2026-12-01T00:00:00Z") && p.contains("interrupted")), problems.toString());
+        PublishResult r = f.publish("02_08_06", "BETA");
+        assertTrue(r.notes().stream().anyMatch(n -> n.contains("recorded in the history as not done")), r.notes().toString());
+        List<String> lines = Files.readAllLines(l.historyFile());
+        assertEquals(4, lines.size(), lines.toString());
+        assertTrue(lines.get(2).contains("\"action\":\"interrupted\"") && lines.get(2).contains("\"of\":\"2026-12-01T00:00:00Z\""), lines.get(2));
+        assertTrue(lines.get(3).contains("\"BETA\""), "the torn line is cut off, the new line starts on its own");
+        assertTrue(new SiteInspector(f.opened).inspect().consistent(), new SiteInspector(f.opened).inspect().problems().toString());
+    }
+
+    @Test
+    void leftoversOfAKilledPublishAreReportedAndRemovedByTheNextPublish() throws IOException {
+        SiteLayout l = f.opened.layout();
+        Path staged = Files.write(l.stagingDir().resolve("release-123.bin"), new byte[] {1});
+        Path temp = Files.write(l.blobDir().resolve(".02_08_05.bin.456.tmp"), new byte[] {2});
+        Path tempVersions = Files.write(l.root().resolve("firmware/.versions.json.789.tmp"), new byte[] {3});
+        List<String> problems = new SiteInspector(f.opened).inspect().problems();
+        for (Path p : List.of(staged, temp, tempVersions)) {
+            assertTrue(problems.contains(l.relative(p) + " was left by an interrupted publish: the next publish removes it"), problems.toString());
+        }
+        PublishResult r = f.publish("02_08_05", "MINOR");
+        for (Path p : List.of(staged, temp, tempVersions)) {
+            assertFalse(Files.exists(p), p.toString());
+            assertTrue(r.notes().contains("removed " + l.relative(p) + ", left by an interrupted publish"), r.notes().toString());
+        }
+        assertTrue(new SiteInspector(f.opened).inspect().consistent());
     }
 }

@@ -231,4 +231,156 @@ class SiteServerTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void pathParametersAreRefused() throws Exception {
+        for (String p : List.of("/firmware/versions.json;x", "/firmware/bin/02_08_05.bin;jsessionid=1", "/firmware;a/versions.json",
+                "/download/tables/1.0.3.txt;")) {
+            RawHttp.Reply r = RawHttp.send(server.port(), "GET", p);
+            assertEquals(400, r.status(), p);
+        }
+    }
+
+    @Test
+    void ifRangeWithAnotherValidatorGetsTheWholeFile() throws Exception {
+        String etag = get("/firmware/bin/02_08_05.bin").headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> stale = get("/firmware/bin/02_08_05.bin", "Range", "bytes=0-99", "If-Range", "\"not-this-file\"");
+        assertEquals(200, stale.statusCode());
+        assertArrayEquals(blob, stale.body());
+        HttpResponse<byte[]> oldDate = get("/firmware/bin/02_08_05.bin", "Range", "bytes=0-99", "If-Range", "Sat, 01 Jan 2000 00:00:00 GMT");
+        assertEquals(200, oldDate.statusCode());
+        assertArrayEquals(blob, oldDate.body());
+        HttpResponse<byte[]> current = get("/firmware/bin/02_08_05.bin", "Range", "bytes=0-99", "If-Range", etag);
+        assertEquals(206, current.statusCode());
+        assertArrayEquals(Arrays.copyOf(blob, 100), current.body());
+    }
+
+    @Test
+    void aRequestForManyRangesGetsTheFileOnceNeverMore() throws Exception {
+        StringBuilder many = new StringBuilder("bytes=0-");
+        for (int i = 0; i < 500; i++) {
+            many.append(",0-");
+        }
+        for (String range : List.of(many.toString(), "bytes=0-0,2-2", "bytes=0-99,100-199")) {
+            HttpResponse<byte[]> r = get("/firmware/bin/02_08_05.bin", "Range", range);
+            assertEquals(200, r.statusCode(), range.length() > 40 ? range.substring(0, 40) + "..." : range);
+            assertArrayEquals(blob, r.body(), "the whole file, once");
+        }
+    }
+
+    @Test
+    void aServerFaultIsA500WithoutDetail() throws Exception {
+        Path away = tmp.resolve("site-moved");
+        Files.move(f.site, away); // the site folder vanishes under the running server
+        try {
+            RawHttp.Reply r = RawHttp.send(server.port(), "GET", "/firmware/versions.json");
+            assertEquals(500, r.status());
+            assertEquals("internal error\n", r.text());
+            assertFalse(r.head().contains("Exception") || r.head().contains(tmp.toString()), r.head());
+        } finally {
+            Files.move(away, f.site);
+        }
+        assertEquals(200, get("/firmware/versions.json").statusCode());
+    }
+
+    /**
+     * One thread swaps a release, and the folder holding it, for links to a secret outside the
+     * site while a client keeps fetching the release on loopback: no response ever carries the
+     * secret, and the release itself still gets through.
+     */
+    @Test
+    @Timeout(60)
+    void aReleaseSwappedForALinkIsNeverFollowed() throws Exception {
+        SiteLayout l = f.opened.layout();
+        byte[] release = ("RELEASE-BYTES-" + "r".repeat(2000)).getBytes();
+        byte[] secret = (SECRET + "s".repeat(2000)).getBytes();
+        Path target = l.blob("02_08_06");
+        Files.write(target, release);
+        Path outside = tmp.resolve("outside");
+        Files.createDirectories(outside.resolve("bin"));
+        Files.write(outside.resolve("secret.bin"), secret);
+        Files.write(outside.resolve("bin/02_08_06.bin"), secret);
+        Path spare = tmp.resolve("spare.bin");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger swaps = new java.util.concurrent.atomic.AtomicInteger();
+        Thread swapper = new Thread(() -> {
+            try {
+                Path link = l.blobDir().resolve("link.tmp");
+                Path realBin = tmp.resolve("real-bin");
+                Path binLink = tmp.resolve("bin-link");
+                for (int i = 0; i < 20_000 && !stop.get(); i++) {
+                    if (i % 2 == 0) { // the file becomes a link to the secret, then a file again
+                        Files.deleteIfExists(link);
+                        Files.createSymbolicLink(link, outside.resolve("secret.bin"));
+                        Files.move(link, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        Files.write(spare, release);
+                        Files.move(spare, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    } else { // firmware/bin becomes a link to a folder outside, then the folder again
+                        Files.move(l.blobDir(), realBin, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        Files.deleteIfExists(binLink);
+                        Files.createSymbolicLink(binLink, outside.resolve("bin"));
+                        Files.move(binLink, l.blobDir(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        Files.delete(l.blobDir());
+                        Files.move(realBin, l.blobDir(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    swaps.incrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        swapper.start();
+        int ok = 0;
+        int requests = 0;
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        try {
+            for (; requests < 2000 && System.nanoTime() < deadline; requests++) {
+                HttpResponse<byte[]> r = get("/firmware/bin/02_08_06.bin");
+                String body = new String(r.body(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertFalse(body.contains(SECRET), "request " + requests + " sent the secret outside the site (status " + r.statusCode() + ")");
+                if (r.statusCode() == 200) {
+                    assertArrayEquals(release, r.body(), "request " + requests);
+                    ok++;
+                } else {
+                    assertEquals(404, r.statusCode(), "request " + requests);
+                }
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+        assertTrue(swaps.get() > 100, "the swapper ran: " + swaps.get());
+        assertTrue(ok > 0, "the release got through between swaps (" + requests + " requests)");
+    }
+
+    static long openFiles() throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
+
+    /** Every answer closes the file it opened: sent, not modified, ranges, HEAD, refused, and a client hanging up mid-download. */
+    @Test
+    void everyAnswerClosesTheFileItOpened() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "no /proc/self/fd to count open files");
+        assertTrue(blob.length > 64 * 1024, "the blob is streamed, not sent in one write");
+        RawHttp.send(server.port(), "GET", "/firmware/bin/02_08_05.bin"); // warm up
+        long before = openFiles();
+        for (int i = 0; i < 40; i++) {
+            RawHttp.send(server.port(), "GET", "/firmware/bin/02_08_05.bin");
+            RawHttp.send(server.port(), "HEAD", "/firmware/bin/02_08_05.bin");
+            RawHttp.send(server.port(), "GET", "/firmware/versions.json");
+            RawHttp.send(server.port(), "GET", "/nothing");
+            try (java.net.Socket sock = new java.net.Socket("127.0.0.1", server.port())) {
+                sock.getOutputStream().write(("GET /firmware/bin/02_08_05.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=" + (blob.length + 5)
+                        + "-\r\n\r\nGET /firmware/bin/02_08_05.bin HTTP/1.1\r\nHost: x\r\n\r\n").getBytes());
+                sock.getInputStream().readNBytes(300); // then hang up in the middle of the download
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (openFiles() > before + 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(openFiles() <= before + 4, "open files before " + before + ", after " + openFiles());
+    }
 }
