@@ -29,6 +29,7 @@ import org.iotasign.testing.SigningFixture;
 import org.iotasign.token.SoftHsmFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +60,12 @@ class DriveBoundaryTest {
     @AfterAll
     static void close() {
         f.close();
+    }
+
+    /** Each test starts a ledger of its own on the one token: the token's ledger anchor starts afresh too. */
+    @BeforeEach
+    void freshLedgerAnchor() {
+        f.forgetLedgerAnchor();
     }
 
     Path ledger() {
