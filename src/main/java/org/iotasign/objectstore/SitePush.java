@@ -133,12 +133,13 @@ public final class SitePush {
                 uploads.add(o);
             } else if (r.size() == o.size() && r.etag().equalsIgnoreCase(HexFormat.of().formatHex(o.md5()))) {
                 steps.add(new Step(Action.SKIP, o.path(), o.size(), "unchanged"));
+            } else if (mutable) {
+                // Small: sending it again costs less than reading it back to compare.
+                steps.add(new Step(Action.UPLOAD, o.path(), o.size(), "changed"));
+                uploads.add(o);
             } else if (r.size() == o.size() && store.fetch(location.key(o.path())).map(o::sameBytes).orElse(false)) {
                 // Same bytes stored another way (multipart, server-side encryption): the entity tag is no MD5.
                 steps.add(new Step(Action.SKIP, o.path(), o.size(), "unchanged (read back)"));
-            } else if (mutable) {
-                steps.add(new Step(Action.UPLOAD, o.path(), o.size(), "changed"));
-                uploads.add(o);
             } else {
                 steps.add(new Step(Action.REFUSE, o.path(), o.size(), "the bucket holds other bytes under this name (" + r.size()
                         + " bytes): published files never change; remove the bucket's copy by hand only if no device can have it"));
