@@ -164,6 +164,7 @@ final class SiteCommand implements Runnable {
 
         @Override
         public Integer call() {
+            long start = System.nanoTime();
             Site opened = Site.open(site);
             S3Location location = S3Location.parse(to);
             PrintWriter out = spec.commandLine().getOut();
@@ -177,9 +178,9 @@ final class SiteCommand implements Runnable {
                     return plan.refused() ? Main.EXIT_REJECTED : Main.EXIT_OK;
                 }
                 SitePush.Result r = push.push(plan);
-                out.println(String.format(Locale.ROOT, "pushed %s to %s: %d uploaded (%s), %d unchanged, %d deleted, %d requests in %.2f s",
+                out.println(String.format(Locale.ROOT, "pushed %s to %s: %d uploaded (%s), %d unchanged, %d deleted; %d HTTP request(s), %.2f s",
                         site, location, plan.count(SitePush.Action.UPLOAD), Progress.bytes(r.bytes()), plan.count(SitePush.Action.SKIP),
-                        plan.count(SitePush.Action.DELETE), store.requests(), r.nanos() / 1e9));
+                        plan.count(SitePush.Action.DELETE), store.requests(), (System.nanoTime() - start) / 1e9));
                 out.flush();
                 return Main.EXIT_OK;
             }

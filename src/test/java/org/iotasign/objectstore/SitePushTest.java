@@ -183,7 +183,7 @@ class SitePushTest {
         assertEquals(0, again.exit(), again.toString());
         assertEquals(List.of(), planLines(again, "upload"), again.out());
         assertEquals(List.of("firmware/bin/02_08_04.bin", "firmware/versions.json"), planLines(again, "skip"), again.out());
-        assertTrue(again.out().contains(" 0 uploaded (0 B), 2 unchanged, 0 deleted, 1 requests "), "one listing, nothing else: " + again.out());
+        assertTrue(again.out().contains(" 0 uploaded (0 B), 2 unchanged, 0 deleted; 1 HTTP request(s), "), "one listing, nothing else: " + again.out());
 
         publish("02_08_05", "MINOR");
         Cli.Result changed = push();
@@ -191,7 +191,7 @@ class SitePushTest {
         assertEquals(List.of("firmware/bin/02_08_05.bin", "firmware/versions.json"), planLines(changed, "upload"), changed.out());
         assertEquals(List.of("firmware/bin/02_08_04.bin"), planLines(changed, "skip"), changed.out());
         // list, then per object a PUT and a GET read-back
-        assertTrue(changed.out().contains(" 2 uploaded ") && changed.out().contains(", 5 requests "), changed.out());
+        assertTrue(changed.out().contains(" 2 uploaded ") && changed.out().contains("; 5 HTTP request(s), "), changed.out());
         assertEquals(0, probe("02_08_04").exit());
     }
 
