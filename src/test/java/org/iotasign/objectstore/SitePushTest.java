@@ -223,6 +223,24 @@ class SitePushTest {
     }
 
     @Test
+    void theSameBytesUploadedAnotherWayAreReadBackAndNotSentAgain() throws Exception {
+        publish("02_08_04", "MINOR");
+        byte[] blob = Files.readAllBytes(site.resolve("firmware/bin/02_08_04.bin"));
+        String key = "iotawatt/firmware/bin/02_08_04.bin";
+        try (S3Client c = s3.client()) {
+            // A multipart upload: the entity tag is no MD5 of the bytes.
+            String id = c.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+            String etag = c.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1), RequestBody.fromBytes(blob)).eTag();
+            c.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id)
+                    .multipartUpload(m -> m.parts(pt -> pt.partNumber(1).eTag(etag))));
+        }
+        Cli.Result r = push();
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("skip    firmware/bin/02_08_04.bin (64.2 KiB): unchanged (read back)"), r.out());
+        assertEquals(List.of("firmware/versions.json"), planLines(r, "upload"), r.out());
+    }
+
+    @Test
     void dryRunPrintsThePlanAndChangesNothing() throws Exception {
         publish("02_08_04", "MINOR");
         Cli.Result r = push("--dry-run");
