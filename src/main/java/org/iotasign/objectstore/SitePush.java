@@ -120,6 +120,7 @@ public final class SitePush {
                     + report.problems().get(0) + ": run 'iotasign site check' and fix it before pushing");
         }
         List<LocalObject> local = localObjects();
+        requireEverythingNamedIsServed(local);
         Map<String, ObjectStore.Listed> remote = store.list(location.listPrefix());
         List<Step> steps = new ArrayList<>();
         List<LocalObject> uploads = new ArrayList<>();
@@ -147,6 +148,22 @@ public final class SitePush {
         }
         planStale(remote, localPaths, deleteStale, steps);
         return new Plan(List.copyOf(steps), List.copyOf(uploads));
+    }
+
+    /** A blob versions.json names but the site does not serve (a link, say) would be missing from the bucket. */
+    private void requireEverythingNamedIsServed(List<LocalObject> local) {
+        Set<String> paths = new TreeSet<>();
+        local.forEach(o -> paths.add(o.path()));
+        VersionsFile v = VersionsFile.parse(read(layout.versionsJson()));
+        List<String> named = new ArrayList<>();
+        v.classes().values().forEach(version -> named.add("firmware/bin/" + version + ".bin"));
+        v.tables().ifPresent(t -> named.add("download/tables/" + t + ".txt"));
+        for (String path : named) {
+            if (!paths.contains(path)) {
+                throw new RejectedException("versions.json names " + path + " but the site does not serve it as a regular file (a link?): "
+                        + "replace it with the file itself and push again; nothing was changed");
+            }
+        }
     }
 
     private void planStale(Map<String, ObjectStore.Listed> remote, Set<String> localPaths, boolean deleteStale, List<Step> steps) {

@@ -241,6 +241,20 @@ class SitePushTest {
     }
 
     @Test
+    void aBlobThatIsALinkIsNotFollowedAndVersionsJsonIsNotPushed() throws Exception {
+        publish("02_08_04", "MINOR");
+        Path blob = site.resolve("firmware/bin/02_08_04.bin");
+        Path elsewhere = tmp.resolve("outside.bin");
+        Files.move(blob, elsewhere);
+        Files.createSymbolicLink(blob, elsewhere);
+        Cli.Result r = push();
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("iotasign: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals(Map.of(), bucketContents(), "nothing pushed");
+    }
+
+    @Test
     void dryRunPrintsThePlanAndChangesNothing() throws Exception {
         publish("02_08_04", "MINOR");
         Cli.Result r = push("--dry-run");
