@@ -63,6 +63,10 @@ public final class S3Store implements ObjectStore {
 
     public static ObjectStore open(S3Location location, Settings settings) {
         settings.endpoint().ifPresent(e -> {
+            if (e.getRawUserInfo() != null) {
+                // Never echoed: it may hold a secret.
+                throw new UsageException("--endpoint must not carry credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE");
+            }
             if (!("http".equals(e.getScheme()) || "https".equals(e.getScheme())) || e.getHost() == null) {
                 throw new UsageException("--endpoint " + S3Location.printable(e.toString()) + " must be http(s)://HOST[:PORT]");
             }

@@ -90,8 +90,8 @@ public final class SitePush {
         }
     }
 
-    /** What a push did. */
-    public record Result(Plan plan, long bytes, long nanos, long requests) {
+    /** What a push did: the bytes sent and the HTTP requests it took. */
+    public record Result(Plan plan, long bytes, long requests) {
     }
 
     private final Site site;
@@ -321,7 +321,6 @@ public final class SitePush {
             throw new RejectedException(plan.count(Action.REFUSE) + " file(s) in " + location
                     + " hold other bytes than the site under the same name (listed above): nothing was changed");
         }
-        long start = clock.getAsLong();
         long before = store.requests();
         Progress progress = new Progress("uploading", plan.uploadBytes(), out, terminal, clock);
         long haltAt = haltAfterBytes();
@@ -348,7 +347,7 @@ public final class SitePush {
             }
         }
         out.flush();
-        return new Result(plan, plan.uploadBytes(), clock.getAsLong() - start, store.requests() - before);
+        return new Result(plan, plan.uploadBytes(), store.requests() - before);
     }
 
     /** Blobs and tables (sorted), then versions.json. */

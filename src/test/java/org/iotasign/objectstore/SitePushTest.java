@@ -30,11 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -327,6 +324,10 @@ class SitePushTest {
         assertEquals(1, output.lines().count(), output);
         assertFalse(output.contains("wrong-secret-for-this-test") || output.contains(S3ProxyServer.SECRET_KEY), output);
 
+        Cli.Result secretInUrl = Cli.run("site", "push", "--site", site.toString(), "--to", to, "--endpoint",
+                "http://" + S3ProxyServer.ACCESS_KEY + ":" + S3ProxyServer.SECRET_KEY + "@127.0.0.1:1");
+        assertEquals(2, secretInUrl.exit(), secretInUrl.toString());
+        assertFalse(secretInUrl.err().contains(S3ProxyServer.SECRET_KEY), secretInUrl.err());
         Cli.Result badTarget = Cli.run("site", "push", "--site", site.toString(), "--to", "https://" + bucket);
         assertEquals(2, badTarget.exit(), badTarget.toString());
         Cli.Result noBucket = Cli.run(concat(List.of("site", "push", "--site", site.toString(), "--to", "s3://no-such-bucket"), s3.options()));
@@ -404,14 +405,5 @@ class SitePushTest {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all.toArray(String[]::new);
-    }
-
-    static byte[] get(S3Client c, String bucket, String key) {
-        try {
-            ResponseBytes<GetObjectResponse> r = c.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-            return r.asByteArray();
-        } catch (NoSuchKeyException e) {
-            return null;
-        }
     }
 }
