@@ -26,7 +26,7 @@ final class ProbeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--server", required = true, paramLabel = "URL",
-            description = "The update host as the firmware's IOTA_UPDATE_HOST names it, e.g. http://127.0.0.1:8080.")
+            description = "The update host as the firmware's IOTA_UPDATE_HOST names it, e.g. http://127.0.0.1:8080; a path is put before every request path (a bucket in path style: http://HOST:PORT/BUCKET/PREFIX).")
     String server;
 
     @Option(names = "--class", required = true, paramLabel = "CLASS",
@@ -58,7 +58,7 @@ final class ProbeCommand implements Callable<Integer> {
             throw new UsageException("--server " + server + " is not a URL: give it as http://HOST:PORT");
         }
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new UsageException("--server " + server + " must be http://HOST[:PORT]: devices speak plain HTTP only");
+            throw new UsageException("--server " + server + " must be http://HOST[:PORT][/PATH]: devices speak plain HTTP only");
         }
         if (current.isEmpty()) {
             throw new UsageException("--current is empty: give the running firmware version, e.g. 02_08_04");
