@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
@@ -125,11 +126,11 @@ final class KeyCommand implements Callable<Integer> {
                     ? where.ledger().check().records() : List.of();
             String serial = history.isEmpty() ? null : TokenKeys.tokenSerial(uri, ctx);
             if (keys.isEmpty()) {
-                out.println("no keys on token '" + tokenLabel + "': create one with 'iotasign key generate'");
+                out.println("no keys on token " + TerminalText.quoted(tokenLabel) + ": create one with 'iotasign key generate'");
             }
             for (TokenKeys.KeyInfo k : keys) {
                 String fp = k.publicKey().map(Ed25519PublicKey::fingerprint).orElse(k.ed25519() ? "(no public key object)" : "(not Ed25519)");
-                out.printf("%s  %s%n", fp, k.uri(tokenLabel));
+                out.println(TerminalText.line(fp + "  " + k.uri(tokenLabel))); // labels come from the token
                 StringBuilder flags = new StringBuilder("    ");
                 flags.append(k.hasPrivate() ? "private+public" : noLogin ? "public key (private keys are listed after login)" : "public key only");
                 if (k.hasPrivate()) {
@@ -142,8 +143,8 @@ final class KeyCommand implements Callable<Integer> {
                 }
                 out.println(flags);
                 if (k.hasPrivate() && k.publicKey().isPresent()) {
-                    out.println("    " + KeyBirth.of(k.neverExtractable() && !k.extractable(), k.publicKey().get().hex(), serial, history)
-                            .describe());
+                    out.println("    " + TerminalText.line(KeyBirth.of(k.neverExtractable() && !k.extractable(), k.publicKey().get().hex(),
+                            serial, history).describe()));
                 }
             }
             out.flush();

@@ -3,8 +3,10 @@ package org.iotasign.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.Callable;
 
+import org.iotasign.io.TerminalText;
 import org.iotasign.selftest.ModuleScan;
 import org.iotasign.selftest.NetworkCheck;
 import org.iotasign.selftest.SelfTest;
@@ -61,65 +63,67 @@ final class SelftestCommand implements Callable<Integer> {
         return r.ready() ? Main.EXIT_OK : Main.EXIT_REJECTED;
     }
 
+    /** Every line carries text from modules, tokens and the OS (labels, descriptions, names): rendered, never raw. */
     private static void printText(SelfTest.Report r, PrintWriter out) {
-        out.println("iotasign " + r.iotasign() + " self-test");
-        out.printf("java     %s (%s) at %s%n", r.java().version(), r.java().vendor(), r.java().home());
+        Consumer<String> say = line -> out.println(TerminalText.line(line));
+        say.accept("iotasign " + r.iotasign() + " self-test");
+        say.accept(String.format("java     %s (%s) at %s", r.java().version(), r.java().vendor(), r.java().home()));
         String label = "modules  ";
         for (ModuleScan.ModuleReport m : r.modules()) {
-            out.printf("%s%s%s  [%s]%n", label, m.path(), m.profile() == null ? "" : " (" + m.profile() + ")", String.join(", ", m.foundBy()));
+            say.accept(String.format("%s%s%s  [%s]", label, m.path(), m.profile() == null ? "" : " (" + m.profile() + ")", String.join(", ", m.foundBy())));
             label = "         ";
             if (m.library() != null) {
-                out.println(label + "  " + m.library());
+                say.accept(label + "  " + m.library());
             }
             if (m.note() != null) {
-                out.println(label + "  " + m.note());
+                say.accept(label + "  " + m.note());
             }
             for (ModuleScan.TokenReport t : m.tokens()) {
                 if (!t.initialized()) {
-                    out.printf("%s  slot %d: uninitialized token%n", label, t.slot());
+                    say.accept(String.format("%s  slot %d: uninitialized token", label, t.slot()));
                     continue;
                 }
-                out.printf("%s  slot %d: token '%s' (%s %s, serial %s): Ed25519 sign %s, generate %s; %s%n", label, t.slot(), t.label(),
-                        t.manufacturer(), t.model(), t.serial(), yesNo(t.eddsa()), yesNo(t.keyGeneration()), t.pinState());
+                say.accept(String.format("%s  slot %d: token '%s' (%s %s, serial %s): Ed25519 sign %s, generate %s; %s", label, t.slot(), t.label(),
+                        t.manufacturer(), t.model(), t.serial(), yesNo(t.eddsa()), yesNo(t.keyGeneration()), t.pinState()));
             }
         }
         SelfTest.KeyReport k = r.key();
         if (k.found()) {
-            out.printf("key      %s: fingerprint %s on token '%s' (%s)%n", k.uri(), k.fingerprint(), k.token(), k.module());
-            out.println("         public key " + k.publicKeyHex());
-            out.println("         ledger: " + k.ledgerAnchor());
+            say.accept(String.format("key      %s: fingerprint %s on token '%s' (%s)", k.uri(), k.fingerprint(), k.token(), k.module()));
+            say.accept("         public key " + k.publicKeyHex());
+            say.accept("         ledger: " + k.ledgerAnchor());
         } else {
-            out.printf("key      %s: NOT FOUND%n", k.uri());
+            say.accept(String.format("key      %s: NOT FOUND", k.uri()));
         }
         SelfTest.LedgerReport l = r.ledger();
         if (!l.exists()) {
-            out.println("ledger   " + l.path() + ": no records yet (created by the first signature)");
+            say.accept("ledger   " + l.path() + ": no records yet (created by the first signature)");
         } else if (l.intact()) {
-            out.println("ledger   " + l.path() + ": verifies, " + l.records() + " records, head " + l.head());
+            say.accept("ledger   " + l.path() + ": verifies, " + l.records() + " records, head " + l.head());
         } else {
-            out.println("ledger   " + l.path() + ": " + (l.blocksSigning() ? "DOES NOT VERIFY: " : "warning: ") + l.verdict());
+            say.accept("ledger   " + l.path() + ": " + (l.blocksSigning() ? "DOES NOT VERIFY: " : "warning: ") + l.verdict());
         }
         List<SerialPorts.Port> ports = r.serialPorts();
-        out.println("serial   " + (ports.isEmpty() ? "no serial ports" : ports.get(0).path() + " (" + ports.get(0).description() + ")"));
-        ports.stream().skip(1).forEach(p -> out.println("         " + p.path() + " (" + p.description() + ")"));
+        say.accept("serial   " + (ports.isEmpty() ? "no serial ports" : ports.get(0).path() + " (" + ports.get(0).description() + ")"));
+        ports.stream().skip(1).forEach(p -> say.accept("         " + p.path() + " (" + p.description() + ")"));
         if (r.networkInterfacesUp().isEmpty()) {
-            out.println("network  no interface up except loopback: looks air-gapped");
+            say.accept("network  no interface up except loopback: looks air-gapped");
         } else {
-            out.println("network  !!! WARNING: THIS MACHINE IS NOT AIR-GAPPED: network interfaces are up !!!");
+            say.accept("network  !!! WARNING: THIS MACHINE IS NOT AIR-GAPPED: network interfaces are up !!!");
             for (NetworkCheck.UpInterface i : r.networkInterfacesUp()) {
-                out.println("         !!! " + i.name() + (i.addresses().isEmpty() ? " (no address)" : " " + String.join(" ", i.addresses())));
+                say.accept("         !!! " + i.name() + (i.addresses().isEmpty() ? " (no address)" : " " + String.join(" ", i.addresses())));
             }
             if (r.networkAllowed()) {
-                out.println("         (--allow-network: not counted as a failure)");
+                say.accept("         (--allow-network: not counted as a failure)");
             }
         }
         if (r.ready() && r.airGapped()) {
-            out.println("result   READY: signing works and the machine looks air-gapped");
+            say.accept("result   READY: signing works and the machine looks air-gapped");
         } else if (r.ready()) {
-            out.println("result   READY to sign, but NOT air-gapped (accepted because of --allow-network)");
+            say.accept("result   READY to sign, but NOT air-gapped (accepted because of --allow-network)");
         } else {
-            out.println("result   NOT READY:");
-            r.problems().forEach(p -> out.println("         - " + p));
+            say.accept("result   NOT READY:");
+            r.problems().forEach(p -> say.accept("         - " + p));
         }
     }
 
