@@ -13,6 +13,8 @@ final class PacedLine {
     private final int fifoBytes;
     /** When the last byte accepted so far has left the FIFO (its last bit is on the wire). */
     private long lineFreeAt = Long.MIN_VALUE;
+    /** When the line had sent everything before the last {@link #accept} (for idle accounting). */
+    private long idleSince = Long.MIN_VALUE;
 
     PacedLine(int baud, long latencyNanos, int fifoBytes) {
         if (baud <= 0 || latencyNanos < 0 || fifoBytes < 1) {
@@ -73,9 +75,15 @@ final class PacedLine {
         if (bytes > space(now)) {
             throw new IllegalStateException(bytes + " bytes do not fit the FIFO's " + space(now) + " free bytes");
         }
+        idleSince = lineFreeAt;
         long start = lineFreeAt == Long.MIN_VALUE ? now : Math.max(now, lineFreeAt);
         lineFreeAt = start + wireNanos(bytes);
         return start;
+    }
+
+    /** When the line ran out of bytes before the latest {@link #accept}: the start of an idle gap if that accept found it idle. */
+    long lastIdleSince() {
+        return idleSince;
     }
 
     /** When byte {@code index} (0-based) of a run that started on the wire at {@code wireStart} reaches the far end. */

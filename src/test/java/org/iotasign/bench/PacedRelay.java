@@ -50,6 +50,22 @@ final class PacedRelay implements AutoCloseable {
         return lanes[d.ordinal()].firstRead;
     }
 
+    /**
+     * A time the line stood idle: from {@code from} to {@code to} (System.nanoTime), because
+     * the sender had written nothing more, or because the relay itself read late after
+     * waiting for room in its FIFO (the machine did not run it in time: an error of the
+     * measuring cable, not of the programs measured).
+     */
+    record Idle(long from, long to, boolean relayLate) {
+    }
+
+    /** The idle gaps of that direction's line after its first byte, in order. */
+    java.util.List<Idle> idleGaps(Direction d) {
+        synchronized (lanes[d.ordinal()].gaps) {
+            return java.util.List.copyOf(lanes[d.ordinal()].gaps);
+        }
+    }
+
     /** The first error that stopped a direction (a port went away), or null. */
     IOException failure() {
         for (Lane l : lanes) {
@@ -88,6 +104,7 @@ final class PacedRelay implements AutoCloseable {
         final Thread reader;
         final Thread deliverer;
         volatile long firstRead;
+        final java.util.List<Idle> gaps = new java.util.ArrayList<>();
         volatile IOException failure;
 
         Lane(Direction direction, Link from, Link to, PacedLine line, Tap tap) {
@@ -109,6 +126,7 @@ final class PacedRelay implements AutoCloseable {
 
         private void read() {
             int refill = Math.min(REFILL_BYTES, line.fifoBytes());
+            boolean waitedForRoom = false;
             try {
                 while (!stop) {
                     long now = System.nanoTime();
@@ -120,6 +138,7 @@ final class PacedRelay implements AutoCloseable {
                     }
                     if (room < refill) {
                         LockSupport.parkNanos(Math.max(roomAt - now, 10_000L));
+                        waitedForRoom = true;
                         continue;
                     }
                     byte[] chunk = new byte[room];
@@ -135,6 +154,12 @@ final class PacedRelay implements AutoCloseable {
                     synchronized (line) {
                         start = line.accept(at, n);
                     }
+                    if (start == at && firstRead != at) {
+                        synchronized (gaps) {
+                            gaps.add(new Idle(line.lastIdleSince(), at, waitedForRoom));
+                        }
+                    }
+                    waitedForRoom = false;
                     synchronized (inFlight) {
                         inFlight.addLast(new Run(n == room ? chunk : Arrays.copyOf(chunk, n), start));
                     }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import org.iotasign.seriallink.Frame;
+import org.iotasign.seriallink.FrameCodec;
 import org.iotasign.seriallink.FrameReader;
 import org.iotasign.seriallink.FrameType;
 import org.iotasign.seriallink.Protocol;
@@ -71,7 +72,7 @@ public final class SerialEndToEndBench {
     }
 
     private record Result(double fraction, double startup, double endToEnd, double handshake, double transfer, double verdict,
-                          double finish, double lastAckToSigned) {
+                          double finish, double lastAckToSigned, double idleSender, double idleRelay) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -88,21 +89,20 @@ public final class SerialEndToEndBench {
         double latencyMs = args.length > 6 ? Double.parseDouble(args[6]) : 4.0;
         long size = Files.size(blob);
         double lineRate = baud / 10.0;
-        long chunks = (size + Protocol.MAX_CHUNK - 1) / Protocol.MAX_CHUNK;
-        // Each full chunk travels as 0x00, COBS(12-byte header, 1,024 bytes, CRC), 0x00: 1,047 bytes.
-        double ceiling = size / (double) (chunks * 1047);
+        double ceiling = size / (double) dataFrameBytes(Files.readAllBytes(blob));
         System.out.printf(Locale.ROOT, "serial link end to end: %d-byte release, %d baud (%.0f bytes/s), %.1f ms one-way latency,"
                 + " two processes over pseudo-terminals and a paced relay; load average %s%n", size, baud, lineRate, latencyMs, load());
-        System.out.printf(Locale.ROOT, "framing ceiling (1,024 payload bytes in 1,047 on the wire): %.3f of line rate%n", ceiling);
+        System.out.printf(Locale.ROOT, "framing ceiling (the blob's DATA frames on the wire, at most 1,047 bytes per 1,024): %.3f of line rate%n",
+                ceiling);
         List<Result> results = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
             Result r = run(launcher, blob, key, Files.createDirectories(work.resolve("run" + i)), baud, latencyMs, size, lineRate);
             results.add(r);
             System.out.printf(Locale.ROOT, "run %d: %.3f of line rate  end to end %.3f s (bridge start-up %.2f s left out):"
-                            + " handshake %.3f, transfer %.3f, last chunk to signature back %.3f (of which last ACK to SIGNED %.3f),"
-                            + " check and write %.3f  [load %s]%n",
-                    i, r.fraction(), r.endToEnd(), r.startup(), r.handshake(), r.transfer(), r.verdict(), r.lastAckToSigned(),
-                    r.finish(), load());
+                            + " handshake %.3f, transfer %.3f (line idle %.3f waiting for the bridge, %.3f for the relay),"
+                            + " last chunk to signature back %.3f (of which last ACK to SIGNED %.3f), check and write %.3f  [load %s]%n",
+                    i, r.fraction(), r.endToEnd(), r.startup(), r.handshake(), r.transfer(), r.idleSender(), r.idleRelay(),
+                    r.verdict(), r.lastAckToSigned(), r.finish(), load());
         }
         double[] fractions = results.stream().mapToDouble(Result::fraction).sorted().toArray();
         double median = fractions[fractions.length / 2];
@@ -147,14 +147,38 @@ public final class SerialEndToEndBench {
                     throw new IllegalStateException("the signed file is not the blob followed by a signature");
                 }
                 long first = relay.firstByteRead(PacedRelay.Direction.A_TO_B);
+                long idleSender = 0;
+                long idleRelay = 0;
+                for (PacedRelay.Idle gap : relay.idleGaps(PacedRelay.Direction.A_TO_B)) {
+                    // Gaps while chunks were due: from the READY reaching the bridge to the last chunk.
+                    long from = Math.max(gap.from(), marks.ready);
+                    long to = Math.min(gap.to(), marks.lastData - Math.round(latencyMs * 1_000_000));
+                    if (to > from) {
+                        if (gap.relayLate()) {
+                            idleRelay += to - from;
+                        } else {
+                            idleSender += to - from;
+                        }
+                    }
+                }
                 double e2e = (written - first) / 1e9;
                 return new Result(size / e2e / lineRate, (first - started) / 1e9, e2e, (marks.ready - first) / 1e9,
                         (marks.lastData - marks.ready) / 1e9, (marks.signed - marks.lastData) / 1e9, (written - marks.signed) / 1e9,
-                        (marks.signed - marks.lastAck) / 1e9);
+                        (marks.signed - marks.lastAck) / 1e9, idleSender / 1e9, idleRelay / 1e9);
             } finally {
                 signer.destroy();
             }
         }
+    }
+
+    /** Bytes on the wire of the blob's DATA frames in 1 KiB chunks, delimiters included (COBS costs less where the data has zeros). */
+    private static long dataFrameBytes(byte[] blob) {
+        long total = 0;
+        for (int i = 0; i * Protocol.MAX_CHUNK < blob.length; i++) {
+            byte[] chunk = Arrays.copyOfRange(blob, i * Protocol.MAX_CHUNK, Math.min(blob.length, (i + 1) * Protocol.MAX_CHUNK));
+            total += FrameCodec.encode(new Frame(FrameType.DATA, 0, 0x5A5A5A5A, i, chunk)).length;
+        }
+        return total;
     }
 
     /** The time the file {@code out} appeared (its atomic rename into place), as System.nanoTime. */
