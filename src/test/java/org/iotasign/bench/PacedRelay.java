@@ -45,6 +45,13 @@ final class PacedRelay implements AutoCloseable {
         }
     }
 
+    /** Forgets the first byte read in each direction, so the next one counts as the first (a second submission over the same cable). */
+    void resetFirstRead() {
+        for (Lane l : lanes) {
+            l.firstRead = 0;
+        }
+    }
+
     /** System.nanoTime at which the first byte from that direction's source was read, or 0 when none yet. */
     long firstByteRead(Direction d) {
         return lanes[d.ordinal()].firstRead;

@@ -36,7 +36,10 @@ import org.iotasign.testing.SocatPty;
  * the relay carries split the span into its parts.
  *
  * <p>Arguments: LAUNCHER (scripts/iotasign) UNSIGNED-BLOB KEY-URI WORK-DIR [RUNS [BAUD
- * [LATENCY_MS]]]. The environment (IOTASIGN_HOME, IOTASIGN_PIN) names the token.
+ * [LATENCY_MS [cold|warm]]]]. The environment (IOTASIGN_HOME, IOTASIGN_PIN) names the
+ * token. {@code cold} (the default, the figure) times the first blob of a fresh signer;
+ * {@code warm} sends the blob once untimed and times the second, to show how much of the
+ * signer's part is a fresh JVM's.
  */
 public final class SerialEndToEndBench {
     private SerialEndToEndBench() {
@@ -51,6 +54,14 @@ public final class SerialEndToEndBench {
         volatile long lastAck;
         volatile long signed;
         volatile int lastDataSeq = -1;
+
+        void reset() {
+            ready = 0;
+            lastData = 0;
+            lastAck = 0;
+            signed = 0;
+            lastDataSeq = -1;
+        }
 
         @Override
         public void delivered(PacedRelay.Direction direction, byte[] data, int off, int len, long nanos) {
@@ -72,12 +83,13 @@ public final class SerialEndToEndBench {
     }
 
     private record Result(double fraction, double startup, double endToEnd, double handshake, double transfer, double verdict,
-                          double finish, double lastAckToSigned, double idleSender, double idleRelay) {
+                          double finish, double lastAckToSigned, double idleSender, double idleRelay, double review,
+                          double signing) {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
-            System.err.println("usage: SerialEndToEndBench LAUNCHER UNSIGNED-BLOB KEY-URI WORK-DIR [RUNS [BAUD [LATENCY_MS]]]");
+            System.err.println("usage: SerialEndToEndBench LAUNCHER UNSIGNED-BLOB KEY-URI WORK-DIR [RUNS [BAUD [LATENCY_MS [cold|warm]]]]");
             System.exit(2);
         }
         Path launcher = Path.of(args[0]);
@@ -85,6 +97,7 @@ public final class SerialEndToEndBench {
         String key = args[2];
         Path work = Path.of(args[3]);
         int runs = args.length > 4 ? Integer.parseInt(args[4]) : 3;
+        boolean warm = args.length > 7 && args[7].equals("warm");
         int baud = args.length > 5 ? Integer.parseInt(args[5]) : 921600;
         double latencyMs = args.length > 6 ? Double.parseDouble(args[6]) : 4.0;
         long size = Files.size(blob);
@@ -96,23 +109,25 @@ public final class SerialEndToEndBench {
                 ceiling);
         List<Result> results = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
-            Result r = run(launcher, blob, key, Files.createDirectories(work.resolve("run" + i)), baud, latencyMs, size, lineRate);
+            Result r = run(launcher, blob, key, Files.createDirectories(work.resolve("run" + i)), baud, latencyMs, size, lineRate, warm);
             results.add(r);
             System.out.printf(Locale.ROOT, "run %d: %.3f of line rate  end to end %.3f s (bridge start-up %.2f s left out):"
                             + " handshake %.3f, transfer %.3f (line idle %.3f waiting for the bridge, %.3f for the relay),"
-                            + " last chunk to signature back %.3f (of which last ACK to SIGNED %.3f), check and write %.3f  [load %s]%n",
+                            + " last chunk to signature back %.3f (of which last ACK to SIGNED %.3f; on the signer's console:"
+                            + " review %.3f, ledger record and signature %.3f), check and write %.3f  [load %s]%n",
                     i, r.fraction(), r.endToEnd(), r.startup(), r.handshake(), r.transfer(), r.idleSender(), r.idleRelay(),
-                    r.verdict(), r.lastAckToSigned(), r.finish(), load());
+                    r.verdict(), r.lastAckToSigned(), r.review(), r.signing(), r.finish(), load());
         }
         double[] fractions = results.stream().mapToDouble(Result::fraction).sorted().toArray();
         double median = fractions[fractions.length / 2];
-        System.out.printf(Locale.ROOT, "serial link end to end, 1 MiB: %.3f of line rate (median of %d: %s)%n", median, runs,
+        System.out.printf(Locale.ROOT, "serial link end to end, 1 MiB%s: %.3f of line rate (median of %d: %s)%n",
+                warm ? ", second blob of a warm signer" : "", median, runs,
                 Arrays.toString(Arrays.stream(fractions).mapToObj(f -> String.format(Locale.ROOT, "%.3f", f)).toArray()));
         System.out.println("target >= 0.97: " + (median >= 0.97 ? "met" : "missed"));
     }
 
-    private static Result run(Path launcher, Path blob, String key, Path dir, int baud, double latencyMs, long size, double lineRate)
-            throws Exception {
+    private static Result run(Path launcher, Path blob, String key, Path dir, int baud, double latencyMs, long size, double lineRate,
+                              boolean warm) throws Exception {
         Path out = dir.resolve("signed.bin");
         Marks marks = new Marks();
         long latency = Math.round(latencyMs * 1_000_000);
@@ -122,12 +137,26 @@ public final class SerialEndToEndBench {
                      new PacedLine(baud, latency, SerialLinkBench.TX_BUFFER), new PacedLine(baud, latency, SerialLinkBench.TX_BUFFER), marks);
              WatchService watch = FileSystems.getDefault().newWatchService()) {
             Process signer = new ProcessBuilder(launcher.toString(), "serial-signer", "--port", signerCable.device(), "--baud",
-                    Integer.toString(baud), "--key", key, "--yes", "--max-requests", "1")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("signer.log").toFile()).start();
+                    Integer.toString(baud), "--key", key, "--yes", "--max-requests", warm ? "2" : "1")
+                    .redirectErrorStream(true).start();
+            Console console = new Console(signer, dir.resolve("signer.log"));
             try {
-                awaitLine(dir.resolve("signer.log"), "waiting for a bridge", signer);
+                console.await("waiting for a bridge", signer);
                 // The signer opens its port again after that line; a HELLO sent before would be flushed away.
                 Thread.sleep(1000);
+                if (warm) {
+                    // A first blob through the same signer, untimed: its JIT and token session are warm for the second.
+                    Process first = new ProcessBuilder(launcher.toString(), "bridge", "--port", bridgeCable.host(), "--baud",
+                            Integer.toString(baud), "submit", blob.toString(), "-o", dir.resolve("warm-up.bin").toString())
+                            .redirectErrorStream(true).redirectOutput(dir.resolve("warm-up.log").toFile()).start();
+                    if (!first.waitFor(3, TimeUnit.MINUTES) || first.exitValue() != 0) {
+                        throw new IllegalStateException("warm-up submit failed: " + Files.readString(dir.resolve("warm-up.log")));
+                    }
+                    Thread.sleep(500);
+                    marks.reset();
+                    relay.resetFirstRead();
+                    console.mark();
+                }
                 dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
                 long started = System.nanoTime();
                 Process bridge = new ProcessBuilder(launcher.toString(), "bridge", "--port", bridgeCable.host(), "--baud",
@@ -140,6 +169,7 @@ public final class SerialEndToEndBench {
                 if (!signer.waitFor(60, TimeUnit.SECONDS) || signer.exitValue() != 0) {
                     throw new IllegalStateException("serial-signer failed: " + Files.readString(dir.resolve("signer.log")));
                 }
+                console.join();
                 byte[] unsigned = Files.readAllBytes(blob);
                 byte[] signed = Files.readAllBytes(out);
                 if (signed.length != unsigned.length + Protocol.SIGNATURE_LENGTH
@@ -164,7 +194,9 @@ public final class SerialEndToEndBench {
                 double e2e = (written - first) / 1e9;
                 return new Result(size / e2e / lineRate, (first - started) / 1e9, e2e, (marks.ready - first) / 1e9,
                         (marks.lastData - marks.ready) / 1e9, (marks.signed - marks.lastData) / 1e9, (written - marks.signed) / 1e9,
-                        (marks.signed - marks.lastAck) / 1e9, idleSender / 1e9, idleRelay / 1e9);
+                        (marks.signed - marks.lastAck) / 1e9, idleSender / 1e9, idleRelay / 1e9,
+                        (console.at("verdict ") - console.at("received; ")) / 1e9,
+                        (console.at("signed " + version(dir.resolve("bridge.log"))) - console.at("verdict ")) / 1e9);
             } finally {
                 signer.destroy();
             }
@@ -202,18 +234,87 @@ public final class SerialEndToEndBench {
         throw new IllegalStateException("no signed file within 3 minutes");
     }
 
-    private static void awaitLine(Path log, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
+    /** The version the bridge reported for the blob ("blob NAME: version V, ..."), to find the signer's "signed V" line. */
+    private static String version(Path bridgeLog) throws IOException {
+        for (String line : Files.readAllLines(bridgeLog)) {
+            int at = line.indexOf(": version ");
+            if (line.startsWith("blob ") && at > 0) {
+                return line.substring(at + ": version ".length()).split(",")[0] + " (ledger";
             }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("serial-signer ended: " + Files.readString(log));
-            }
-            Thread.sleep(50);
         }
-        throw new IllegalStateException("serial-signer did not start within 2 minutes");
+        return "?";
+    }
+
+    /**
+     * The signer's console, copied to a log with the time each line was read: the lines
+     * it prints when the last byte is in ("received; ..."), when the review is done (its
+     * last line, "verdict ..."), and when the ledger record and signature are done
+     * ("signed V (ledger record N)") split its part of the run.
+     */
+    private static final class Console {
+        private final List<String> lines = new ArrayList<>();
+        private final List<Long> times = new ArrayList<>();
+        private final Thread reader;
+        private int from;
+
+        Console(Process p, Path log) {
+            reader = new Thread(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8)); var out = Files.newBufferedWriter(log)) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        long at = System.nanoTime();
+                        synchronized (this) {
+                            lines.add(line);
+                            times.add(at);
+                        }
+                        out.write(line);
+                        out.newLine();
+                        out.flush();
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "signer-console");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Later {@link #at} calls look only at lines read from now on. */
+        synchronized void mark() {
+            from = lines.size();
+        }
+
+        /** When the first line (since the {@link #mark}) starting with {@code prefix} was read, or 0. */
+        synchronized long at(String prefix) {
+            for (int i = from; i < lines.size(); i++) {
+                if (lines.get(i).startsWith(prefix)) {
+                    return times.get(i);
+                }
+            }
+            return 0;
+        }
+
+        synchronized String text() {
+            return String.join("\n", lines);
+        }
+
+        void await(String text, Process p) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (System.nanoTime() < deadline) {
+                if (text().contains(text)) {
+                    return;
+                }
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("serial-signer ended: " + text());
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("serial-signer did not start within 2 minutes");
+        }
+
+        void join() throws InterruptedException {
+            reader.join(5000);
+        }
     }
 
     private static String load() {
