@@ -2,7 +2,9 @@ package org.iotasign.bench;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 import org.iotasign.seriallink.Link;
@@ -11,14 +13,15 @@ import org.iotasign.seriallink.Link;
  * A serial cable between two programs that each hold a pseudo-terminal: relays bytes
  * between two links (the far ends of two pty pairs), each direction paced by its own
  * {@link PacedLine}. A direction reads from its source only while its transmit FIFO has
- * room (so a sender that outruns the line is held back by the pty's own buffer, as by a
- * UART driver), and hands each byte to the destination once it has crossed the wire and
- * the latency. Bytes are delivered in batches at most {@link #TICK_NANOS} apart, never
- * before their time; a late wake-up delays delivery but never shifts the schedule, so the
- * line's rate is exact whatever the machine's load.
+ * room, so a sender that outruns the line is held back (first by the ptys' and socat's
+ * buffers, tens of KiB, then by a blocking write, as by a UART driver), and hands each
+ * byte to the destination once it has crossed the wire and the latency. Bytes are
+ * delivered in batches at most {@link #TICK_NANOS} apart, never before their time; a late
+ * delivery never shifts the schedule. A late read can leave the line idle, as a sender
+ * with nothing to send does: {@link #idleGaps} tells the two apart.
  */
 final class PacedRelay implements AutoCloseable {
-    /** Delivery granularity: about 92 bytes at 921600 baud, like a USB adapter's 1 ms frames. */
+    /** Delivery granularity: about 46 bytes at 921600 baud (a USB adapter delivers in 1 ms frames). */
     static final long TICK_NANOS = 500_000L;
     /** Refill the FIFO once this much room is free, so the source is not read byte by byte. */
     private static final int REFILL_BYTES = 256;
@@ -67,9 +70,9 @@ final class PacedRelay implements AutoCloseable {
     }
 
     /** The idle gaps of that direction's line after its first byte, in order. */
-    java.util.List<Idle> idleGaps(Direction d) {
+    List<Idle> idleGaps(Direction d) {
         synchronized (lanes[d.ordinal()].gaps) {
-            return java.util.List.copyOf(lanes[d.ordinal()].gaps);
+            return List.copyOf(lanes[d.ordinal()].gaps);
         }
     }
 
@@ -111,7 +114,7 @@ final class PacedRelay implements AutoCloseable {
         final Thread reader;
         final Thread deliverer;
         volatile long firstRead;
-        final java.util.List<Idle> gaps = new java.util.ArrayList<>();
+        final List<Idle> gaps = new ArrayList<>();
         volatile IOException failure;
 
         Lane(Direction direction, Link from, Link to, PacedLine line, Tap tap) {

@@ -1,6 +1,10 @@
 package org.iotasign.bench;
 
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,8 +264,8 @@ public final class SerialEndToEndBench {
 
         Console(Process p, Path log) {
             reader = new Thread(() -> {
-                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
-                        java.nio.charset.StandardCharsets.UTF_8)); var out = Files.newBufferedWriter(log)) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                     BufferedWriter out = Files.newBufferedWriter(log)) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         long at = System.nanoTime();
                         synchronized (this) {
