@@ -62,9 +62,10 @@ final class PacedRelay implements AutoCloseable {
 
     /**
      * A time the line stood idle: from {@code from} to {@code to} (System.nanoTime), because
-     * the sender had written nothing more, or because the relay itself read late after
-     * waiting for room in its FIFO (the machine did not run it in time: an error of the
-     * measuring cable, not of the programs measured).
+     * the sender had written nothing more, or because the cable was late: after waiting
+     * for room in its FIFO the relay found nothing to send although the sender had been
+     * sending (the machine did not run the relay, or the socat in front of it, in time: an
+     * error of the measuring cable, not of the programs measured).
      */
     record Idle(long from, long to, boolean relayLate) {
     }

@@ -115,9 +115,9 @@ public final class SerialEndToEndBench {
         for (int i = 1; i <= runs; i++) {
             Result r = run(launcher, blob, key, Files.createDirectories(work.resolve("run" + i)), baud, latencyMs, size, lineRate, warm);
             results.add(r);
-            System.out.printf(Locale.ROOT, "run %d: %.3f of line rate (%.3f without the relay's late reads)  end to end %.3f s"
+            System.out.printf(Locale.ROOT, "run %d: %.3f of line rate (%.3f without the cable's own delays)  end to end %.3f s"
                             + " (bridge start-up %.2f s left out):"
-                            + " handshake %.3f, transfer %.3f (line idle %.3f waiting for the bridge, %.3f for the relay),"
+                            + " handshake %.3f, transfer %.3f (line idle %.3f waiting for the bridge, %.3f for the cable: relay, socat),"
                             + " last chunk to signature back %.3f (of which last ACK to SIGNED %.3f; on the signer's console:"
                             + " review %.3f, ledger record and signature %.3f), check and write %.3f  [load %s]%n",
                     i, r.fraction(), size / (r.endToEnd() - r.idleRelay()) / lineRate, r.endToEnd(), r.startup(), r.handshake(), r.transfer(), r.idleSender(), r.idleRelay(),
