@@ -22,6 +22,7 @@ import org.iotasign.seriallink.BridgeListener;
 import org.iotasign.seriallink.BridgeResult;
 import org.iotasign.seriallink.BridgeSettings;
 import org.iotasign.seriallink.ProgressPrinter;
+import org.iotasign.seriallink.Protocol;
 import org.iotasign.seriallink.SerialBridge;
 import org.iotasign.seriallink.SerialPortLink;
 
@@ -81,7 +82,7 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--force", description = "Replace OUT if it exists.")
         boolean force;
 
-        @Option(names = "--window", defaultValue = "8", paramLabel = "N",
+        @Option(names = "--window", defaultValue = "" + Protocol.DEFAULT_WINDOW, paramLabel = "N",
                 description = "Chunks in flight before an acknowledgement (1 = stop-and-wait; default: ${DEFAULT-VALUE}).")
         int window;
 

@@ -17,7 +17,7 @@ import java.time.Duration;
 public record BridgeSettings(int window, int chunkSize, Duration retransmitAfter, Duration requestInterval,
                              Duration queryInterval, Duration reconnectAfter, Duration giveUpAfter, Duration verdictTimeout) {
     public static BridgeSettings defaults() {
-        return new BridgeSettings(8, Protocol.MAX_CHUNK, Duration.ofMillis(500), Duration.ofMillis(300),
+        return new BridgeSettings(Protocol.DEFAULT_WINDOW, Protocol.MAX_CHUNK, Duration.ofMillis(500), Duration.ofMillis(300),
                 Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofMinutes(15));
     }
 

@@ -14,6 +14,15 @@ public final class Protocol {
     public static final int MIN_CHUNK = 16;
     public static final int MAX_CHUNK = MAX_PAYLOAD;
     public static final int MAX_WINDOW = 32;
+    /**
+     * Chunks in flight by default: 16 x 1,047 bytes is 182 ms of line at 921600 baud, so a
+     * bridge or signer that is not scheduled for a while (a busy build machine, a garbage
+     * collection) does not leave the line idle; with 8 a busy build machine left it idle
+     * for up to 3 % of a 1 MiB transfer (docs/benchmarks.md). The signer holds nothing for
+     * a window (chunks ahead of the one it expects are dropped), and a full window plus a
+     * USB adapter's round trip stays well under the bridge's 500 ms retransmission timer.
+     */
+    public static final int DEFAULT_WINDOW = 16;
     public static final int DIGEST_LENGTH = 32;
     public static final int SIGNATURE_LENGTH = 64;
     /** Longest reason text in REFUSED and ERROR frames, in UTF-8 bytes. */

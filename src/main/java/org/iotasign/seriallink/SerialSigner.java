@@ -33,6 +33,14 @@ import org.iotasign.crypto.Fingerprints;
  */
 public final class SerialSigner implements AutoCloseable {
     private static final int POLL_MILLIS = 20;
+    /**
+     * While a review runs the loop looks for its verdict this often: the verdict is pushed
+     * to the bridge as soon as it is found, where a 20 ms poll would add up to 20 ms to each
+     * signature (a fifth of the 100 ms a 1 MiB blob may spend outside the transfer to stay
+     * within 0.97 of line rate, docs/benchmarks.md). Only during a review, so an idle
+     * signer stays quiet.
+     */
+    private static final int REVIEW_POLL_MILLIS = 2;
 
     private final BlobSigningService service;
     private final Ed25519PublicKey key;
@@ -97,7 +105,7 @@ public final class SerialSigner implements AutoCloseable {
     public void serve(Link link, BooleanSupplier stop) throws IOException {
         FrameChannel ch = new FrameChannel(link);
         while (!stop.getAsBoolean()) {
-            Frame f = ch.receive(POLL_MILLIS);
+            Frame f = ch.receive(reviewing() ? REVIEW_POLL_MILLIS : POLL_MILLIS);
             if (f != null) {
                 handle(ch, f);
             }
@@ -150,6 +158,10 @@ public final class SerialSigner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private synchronized boolean reviewing() {
+        return current != null && current.state == State.REVIEWING;
     }
 
     /** Bytes of blob memory held right now; never more than the maximum blob size. */

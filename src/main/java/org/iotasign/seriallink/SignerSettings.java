@@ -14,7 +14,7 @@ public record SignerSettings(int maxBlobBytes, int window, int maxChunk, Duratio
     public static final int DEFAULT_MAX_BLOB = 4 * 1024 * 1024;
 
     public static SignerSettings defaults() {
-        return new SignerSettings(DEFAULT_MAX_BLOB, 8, Protocol.MAX_CHUNK, Duration.ofMinutes(5));
+        return new SignerSettings(DEFAULT_MAX_BLOB, Protocol.DEFAULT_WINDOW, Protocol.MAX_CHUNK, Duration.ofMinutes(5));
     }
 
     public SignerSettings {
