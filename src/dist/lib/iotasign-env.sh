@@ -12,30 +12,38 @@ export SOFTHSM2_CONF
 
 # Short-lived CLI runs: quick start matters more than peak speed.
 IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
-# Long-running commands (the update server, the serial signer, the virtual ESP8266): the
-# full JIT pays for itself after start-up. The launchers source this file with their own
-# arguments, so $1 is the command.
+# Long-running commands (the update server, the serial signer, the virtual ESP8266, the
+# USB watcher): the full JIT pays for itself after start-up. The launchers source this file
+# with their own arguments, so $1 is the command.
+iotasign_long_running="-XX:+UseSerialGC -Xshare:auto"
 case "${1:-}" in
-    serve|serial-signer|devsim) IOTASIGN_JVM_FLAGS="-XX:+UseSerialGC -Xshare:auto" ;;
+    serve|serial-signer|devsim) IOTASIGN_JVM_FLAGS="$iotasign_long_running" ;;
+    usb) for _a in "$@"; do [ "$_a" = --watch ] && IOTASIGN_JVM_FLAGS="$iotasign_long_running"; done ;;
 esac
 
 IOTASIGN_MIN_JAVA=17
 
-# Prints the major version (8, 17, 25) of the java executable $1, or nothing when unknown.
-# Reads the JDK's release file when there is one (no JVM start), else asks java -version.
-iotasign_java_major() {
+# Prints the line KEY="..." of the release file of the JDK whose java executable is $1, or
+# nothing when there is no such file or line.
+iotasign_java_release() {
     _java="$1"
     _real="$_java"
     if command -v readlink >/dev/null 2>&1; then
         _real="$(readlink -f "$_java" 2>/dev/null || printf '%s' "$_java")"
     fi
-    _line=""
     _release="${_real%/bin/java}/release"
     if [ "$_release" != "$_real" ] && [ -f "$_release" ]; then
         while IFS= read -r _l || [ -n "$_l" ]; do
-            case "$_l" in JAVA_VERSION=*) _line="$_l"; break ;; esac
+            case "$_l" in "$2"=*) printf '%s' "$_l"; return 0 ;; esac
         done < "$_release"
     fi
+}
+
+# Prints the major version (8, 17, 25) of the java executable $1, or nothing when unknown.
+# Reads the JDK's release file when there is one (no JVM start), else asks java -version.
+iotasign_java_major() {
+    _java="$1"
+    _line="$(iotasign_java_release "$_java" JAVA_VERSION)"
     if [ -z "$_line" ]; then
         _line="$("$_java" -version 2>&1)" || _line=""
         _line="${_line%%
@@ -77,4 +85,61 @@ iotasign_find_java() {
         return 1
     fi
     return 0
+}
+
+# Class-data sharing: a JVM maps the classes of a run from an archive instead of reading,
+# parsing and verifying them from the jar, which is most of iotasign's start-up. The archive
+# belongs to one jar and one JVM build, so it is made here, on this machine, by this JVM:
+# the first run after a new jar or JDK trains it (StartupTraining runs the quick commands in
+# a temporary folder and lists the classes they load; -Xshare:dump writes them out) and
+# every later run uses it. A static archive, not -XX:ArchiveClassesAtExit: JDK 17 leaves
+# picocli's Java 5 class files out of dynamic archives, and they are most of start-up.
+# Anything that goes wrong (no release file, unwritable folder, a JVM that cannot dump, an
+# archive the JVM refuses) costs only speed and prints nothing: -Xshare:auto falls back, and
+# -Xlog:cds=off keeps it quiet. A failed attempt is remembered (.failed) until the jar or
+# the JDK changes, so it is not paid on every run. IOTASIGN_CDS=off turns it all off.
+#
+# iotasign_cds JAR DIR: sets IOTASIGN_CDS_ARCHIVE (the archive to pass as
+# -XX:SharedArchiveFile, or empty) and IOTASIGN_CDS_FLAGS. Needs IOTASIGN_JAVA and
+# IOTASIGN_JVM_FLAGS.
+iotasign_cds() {
+    IOTASIGN_CDS_ARCHIVE=""
+    IOTASIGN_CDS_FLAGS=""
+    [ "${IOTASIGN_CDS:-on}" = off ] && return 0
+    _jar="$1"
+    _id="$(iotasign_java_release "$IOTASIGN_JAVA" JAVA_RUNTIME_VERSION)"
+    _id="${_id#*\"}"
+    _id="${_id%\"*}"
+    case "$_id" in ""|*[!A-Za-z0-9._+-]*) return 0 ;; esac
+    # One archive per JVM build; a colon would split the JVM's archive path list.
+    _archive="$2/iotasign-$_id.jsa"
+    case "$_archive" in *:*) return 0 ;; esac
+    if [ ! -f "$_archive" ] || [ "$_jar" -nt "$_archive" ]; then
+        if [ -f "$_archive.failed" ] && [ ! "$_jar" -nt "$_archive.failed" ]; then
+            return 0
+        fi
+        iotasign_cds_make "$_jar" "$_archive" || return 0
+    fi
+    IOTASIGN_CDS_ARCHIVE="$_archive"
+    IOTASIGN_CDS_FLAGS="-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+}
+
+# Trains and writes the archive $2 for jar $1, atomically (a temporary name, then mv), so a
+# second run at once or a kill part-way never leaves half an archive behind.
+iotasign_cds_make() {
+    (umask 077 && mkdir -p "${2%/*}") 2>/dev/null || return 1
+    [ -w "${2%/*}" ] || return 1
+    _tmp="$2.$$"
+    # shellcheck disable=SC2086 # the flag list is meant to split into words
+    if "$IOTASIGN_JAVA" $IOTASIGN_JVM_FLAGS -XX:DumpLoadedClassList="$_tmp.classes" -cp "$1" \
+            org.iotasign.cli.StartupTraining </dev/null >/dev/null 2>&1 \
+        && "$IOTASIGN_JAVA" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$_tmp.classes" \
+            -XX:SharedArchiveFile="$_tmp.jsa" -cp "$1" </dev/null >/dev/null 2>&1 \
+        && [ -s "$_tmp.jsa" ] && mv -f "$_tmp.jsa" "$2" 2>/dev/null; then
+        rm -f "$_tmp.classes" "$2.failed" 2>/dev/null
+        return 0
+    fi
+    rm -f "$_tmp.classes" "$_tmp.jsa" 2>/dev/null
+    : > "$2.failed" 2>/dev/null
+    return 1
 }
