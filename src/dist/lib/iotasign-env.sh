@@ -23,38 +23,46 @@ esac
 
 IOTASIGN_MIN_JAVA=17
 
-# Prints the line KEY="..." of the release file of the JDK whose java executable is $1, or
-# nothing when there is no such file or line.
-iotasign_java_release() {
-    _java="$1"
-    _real="$_java"
+# Every run goes through here, so these helpers set variables instead of printing into a
+# command substitution: each subshell or external program is time added to every start.
+
+# Sets IOTASIGN_JAVA_RELEASE to the release file of the JDK whose java executable is $1
+# (following links), or to nothing when it has none.
+iotasign_locate_release() {
+    _real="$1"
     if command -v readlink >/dev/null 2>&1; then
-        _real="$(readlink -f "$_java" 2>/dev/null || printf '%s' "$_java")"
+        _real="$(readlink -f "$1" 2>/dev/null)" || _real="$1"
     fi
-    _release="${_real%/bin/java}/release"
-    if [ "$_release" != "$_real" ] && [ -f "$_release" ]; then
-        while IFS= read -r _l || [ -n "$_l" ]; do
-            case "$_l" in "$2"=*) printf '%s' "$_l"; return 0 ;; esac
-        done < "$_release"
+    IOTASIGN_JAVA_RELEASE="${_real%/bin/java}/release"
+    if [ "$IOTASIGN_JAVA_RELEASE" = "$_real/release" ] || [ ! -f "$IOTASIGN_JAVA_RELEASE" ]; then
+        IOTASIGN_JAVA_RELEASE=""
     fi
 }
 
-# Prints the major version (8, 17, 25) of the java executable $1, or nothing when unknown.
-# Reads the JDK's release file when there is one (no JVM start), else asks java -version.
+# Sets _value to the quoted value of KEY="..." in IOTASIGN_JAVA_RELEASE, or to nothing.
+iotasign_release_value() {
+    _value=""
+    [ -n "$IOTASIGN_JAVA_RELEASE" ] || return 0
+    while IFS= read -r _l || [ -n "$_l" ]; do
+        case "$_l" in "$1"=\"*\"*) _value="${_l#*\"}"; _value="${_value%%\"*}"; return 0 ;; esac
+    done < "$IOTASIGN_JAVA_RELEASE"
+}
+
+# Sets _major to the major version (8, 17, 25) of the java executable $1, or to nothing
+# when unknown. Reads the JDK's release file when there is one (no JVM start), else asks
+# java -version.
 iotasign_java_major() {
-    _java="$1"
-    _line="$(iotasign_java_release "$_java" JAVA_VERSION)"
-    if [ -z "$_line" ]; then
-        _line="$("$_java" -version 2>&1)" || _line=""
+    iotasign_locate_release "$1"
+    iotasign_release_value JAVA_VERSION
+    _v="$_value"
+    if [ -z "$_v" ]; then
+        _line="$("$1" -version 2>&1)" || _line=""
         _line="${_line%%
 *}"
+        case "$_line" in *\"*) _v="${_line#*\"}"; _v="${_v%%\"*}" ;; esac
     fi
-    case "$_line" in *\"*) ;; *) return 0 ;; esac
-    _v="${_line#*\"}"
-    _v="${_v%%\"*}"
     case "$_v" in 1.*) _v="${_v#1.}" ;; esac
-    _v="${_v%%[!0-9]*}"
-    printf '%s' "$_v"
+    _major="${_v%%[!0-9]*}"
 }
 
 # Sets IOTASIGN_JAVA to a Java 17+ executable from JAVA_HOME, else from PATH; otherwise
@@ -75,7 +83,7 @@ iotasign_find_java() {
         fi
         _where="PATH"
     fi
-    _major="$(iotasign_java_major "$IOTASIGN_JAVA")"
+    iotasign_java_major "$IOTASIGN_JAVA"
     if [ -z "$_major" ]; then
         echo "iotasign: cannot tell the version of $IOTASIGN_JAVA (from $_where): check it runs, or set JAVA_HOME to a JDK $IOTASIGN_MIN_JAVA or newer" >&2
         return 1
@@ -100,16 +108,14 @@ iotasign_find_java() {
 # the JDK changes, so it is not paid on every run. IOTASIGN_CDS=off turns it all off.
 #
 # iotasign_cds JAR DIR: sets IOTASIGN_CDS_ARCHIVE (the archive to pass as
-# -XX:SharedArchiveFile, or empty) and IOTASIGN_CDS_FLAGS. Needs IOTASIGN_JAVA and
-# IOTASIGN_JVM_FLAGS.
+# -XX:SharedArchiveFile, or empty) and IOTASIGN_CDS_FLAGS. Call after iotasign_find_java.
 iotasign_cds() {
     IOTASIGN_CDS_ARCHIVE=""
     IOTASIGN_CDS_FLAGS=""
     [ "${IOTASIGN_CDS:-on}" = off ] && return 0
     _jar="$1"
-    _id="$(iotasign_java_release "$IOTASIGN_JAVA" JAVA_RUNTIME_VERSION)"
-    _id="${_id#*\"}"
-    _id="${_id%\"*}"
+    iotasign_release_value JAVA_RUNTIME_VERSION   # of the JDK iotasign_find_java chose
+    _id="$_value"
     case "$_id" in ""|*[!A-Za-z0-9._+-]*) return 0 ;; esac
     # One archive per JVM build; a colon would split the JVM's archive path list.
     _archive="$2/iotasign-$_id.jsa"
