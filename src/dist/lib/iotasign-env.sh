@@ -120,18 +120,26 @@ iotasign_cds() {
     # One archive per JVM build; a colon would split the JVM's archive path list.
     _archive="$2/iotasign-$_id.jsa"
     case "$_archive" in *:*) return 0 ;; esac
-    if [ ! -f "$_archive" ] || [ "$_jar" -nt "$_archive" ]; then
-        if [ -f "$_archive.failed" ] && [ ! "$_jar" -nt "$_archive.failed" ]; then
-            return 0
-        fi
-        iotasign_cds_make "$_jar" "$_archive" || return 0
+    # Which jar the archive was made for: path, size and time as ls shows them. Times alone
+    # cannot tell: every bundle's files carry the same fixed time, and the JVM refuses
+    # (silently, so for good) an archive of another jar.
+    _stamp="$(ls -lnL "$_jar" 2>/dev/null)" || _stamp=""
+    _made=""
+    [ -f "$_archive.jar" ] && IFS= read -r _made < "$_archive.jar"
+    if [ ! -f "$_archive" ] || [ "$_made" != "$_stamp" ]; then
+        _made=""
+        [ -f "$_archive.failed" ] && IFS= read -r _made < "$_archive.failed"
+        [ -n "$_stamp" ] && [ "$_made" = "$_stamp" ] && return 0
+        iotasign_cds_make "$_jar" "$_archive" "$_stamp" || return 0
     fi
     IOTASIGN_CDS_ARCHIVE="$_archive"
     IOTASIGN_CDS_FLAGS="-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
 }
 
-# Trains and writes the archive $2 for jar $1, atomically (a temporary name, then mv), so a
-# second run at once or a kill part-way never leaves half an archive behind.
+# Trains and writes the archive $2 for jar $1 (whose stamp is $3), atomically (a temporary
+# name, then mv), so a second run at once or a kill part-way never leaves half an archive
+# behind. The stamp is renamed into place after the archive: a run that sees the new
+# archive with the old stamp only trains again.
 iotasign_cds_make() {
     (umask 077 && mkdir -p "${2%/*}") 2>/dev/null || return 1
     [ -w "${2%/*}" ] || return 1
@@ -142,10 +150,11 @@ iotasign_cds_make() {
         && "$IOTASIGN_JAVA" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$_tmp.classes" \
             -XX:SharedArchiveFile="$_tmp.jsa" -cp "$1" </dev/null >/dev/null 2>&1 \
         && [ -s "$_tmp.jsa" ] && mv -f "$_tmp.jsa" "$2" 2>/dev/null; then
-        rm -f "$_tmp.classes" "$2.failed" 2>/dev/null
+        printf '%s\n' "$3" > "$_tmp.stamp" 2>/dev/null && mv -f "$_tmp.stamp" "$2.jar" 2>/dev/null
+        rm -f "$_tmp.classes" "$_tmp.stamp" "$2.failed" 2>/dev/null
         return 0
     fi
     rm -f "$_tmp.classes" "$_tmp.jsa" 2>/dev/null
-    : > "$2.failed" 2>/dev/null
+    printf '%s\n' "$3" > "$2.failed" 2>/dev/null
     return 1
 }
