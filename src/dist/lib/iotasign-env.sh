@@ -10,8 +10,10 @@ iotasign_home="${IOTASIGN_HOME:-${XDG_DATA_HOME:-${HOME:-.}/.local/share}/iotasi
 : "${SOFTHSM2_CONF:=$iotasign_home/softhsm/softhsm2.conf}"
 export SOFTHSM2_CONF
 
-# Short-lived CLI runs: quick start matters more than peak speed.
-IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+# Short-lived CLI runs: quick start matters more than peak speed. The default collector
+# (G1), not Serial: JDK 17 maps the archived heap objects of a class-data-sharing archive
+# (among them the module graph, which is then not rebuilt on every start) only with G1.
+IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
 # Long-running commands (the update server, the serial signer, the virtual ESP8266, the
 # USB watcher): the full JIT pays for itself after start-up. The launchers source this file
 # with their own arguments, so $1 is the command.
@@ -147,7 +149,7 @@ iotasign_cds_make() {
     # shellcheck disable=SC2086 # the flag list is meant to split into words
     if "$IOTASIGN_JAVA" $IOTASIGN_JVM_FLAGS -XX:DumpLoadedClassList="$_tmp.classes" -cp "$1" \
             org.iotasign.cli.StartupTraining </dev/null >/dev/null 2>&1 \
-        && "$IOTASIGN_JAVA" -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile="$_tmp.classes" \
+        && "$IOTASIGN_JAVA" -Xshare:dump -XX:SharedClassListFile="$_tmp.classes" \
             -XX:SharedArchiveFile="$_tmp.jsa" -cp "$1" </dev/null >/dev/null 2>&1 \
         && [ -s "$_tmp.jsa" ] && mv -f "$_tmp.jsa" "$2" 2>/dev/null; then
         printf '%s\n' "$3" > "$_tmp.stamp" 2>/dev/null && mv -f "$_tmp.stamp" "$2.jar" 2>/dev/null
