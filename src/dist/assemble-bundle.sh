@@ -31,9 +31,9 @@ root="$stage/$name"
 out="$build/$name-bundle.tar.gz"
 rm -rf "$stage" "$gen"
 mkdir -p "$gen"
-"$java" -cp "$classpath" picocli.codegen.docgen.manpage.ManPageGenerator --exit --outdir="$gen/man-adoc" org.iotasign.cli.Main
+"$java" -cp "$classpath" picocli.codegen.docgen.manpage.ManPageGenerator --exit --outdir="$gen/man-adoc" org.iotasign.cli.CommandTree
 "$java" -Dpicocli.autocomplete.systemExitOnError -cp "$classpath" picocli.AutoComplete --name=iotasign --completionScript="$gen/iotasign-completion.bash" \
-    org.iotasign.cli.Main >/dev/null
+    org.iotasign.cli.CommandTree >/dev/null
 mkdir -p "$root/bin" "$root/lib" "$root/hsm-config" "$root/docs" "$root/man/man1" "$root/completion" "$root/scripts"
 
 install -m 755 "$base/src/dist/bin/iotasign" "$root/bin/iotasign"

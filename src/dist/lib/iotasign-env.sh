@@ -28,43 +28,61 @@ case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
         ;;
 esac
 
-# Short-lived CLI runs: quick start matters more than peak speed.
-IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
-# Long-running commands (the update server, the serial signer, the virtual ESP8266): the
-# full JIT pays for itself after start-up. The launchers source this file with their own
-# arguments, so $1 is the command.
+# Short-lived CLI runs: quick start matters more than peak speed. The default collector
+# (G1), not Serial: JDK 17 maps the archived heap objects of a class-data-sharing archive
+# (among them the module graph, which is then not rebuilt on every start) only with G1.
+IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -Xshare:auto"
+# Long-running commands (the update server, the serial signer, the virtual ESP8266, the
+# USB watcher): the full JIT pays for itself after start-up. The launchers source this file
+# with their own arguments, so $1 is the command.
+iotasign_long_running="-XX:+UseSerialGC -Xshare:auto"
 case "${1:-}" in
-    serve|serial-signer|devsim) IOTASIGN_JVM_FLAGS="-XX:+UseSerialGC -Xshare:auto" ;;
+    serve|serial-signer|devsim) IOTASIGN_JVM_FLAGS="$iotasign_long_running" ;;
+    usb) for _a in "$@"; do [ "$_a" = --watch ] && IOTASIGN_JVM_FLAGS="$iotasign_long_running"; done ;;
 esac
 
 IOTASIGN_MIN_JAVA=17
 
-# Prints the major version (8, 17, 25) of the java executable $1, or nothing when unknown.
-# Reads the JDK's release file when there is one (no JVM start), else asks java -version.
-iotasign_java_major() {
-    _java="$1"
-    _real="$_java"
+# Every run goes through here, so these helpers set variables instead of printing into a
+# command substitution: each subshell or external program is time added to every start.
+
+# Sets IOTASIGN_JAVA_RELEASE to the release file of the JDK whose java executable is $1
+# (following links), or to nothing when it has none.
+iotasign_locate_release() {
+    _real="$1"
     if command -v readlink >/dev/null 2>&1; then
-        _real="$(readlink -f "$_java" 2>/dev/null || printf '%s' "$_java")"
+        _real="$(readlink -f "$1" 2>/dev/null)" || _real="$1"
     fi
-    _line=""
-    _release="${_real%/bin/java}/release"
-    if [ "$_release" != "$_real" ] && [ -f "$_release" ]; then
-        while IFS= read -r _l || [ -n "$_l" ]; do
-            case "$_l" in JAVA_VERSION=*) _line="$_l"; break ;; esac
-        done < "$_release"
+    IOTASIGN_JAVA_RELEASE="${_real%/bin/java}/release"
+    if [ "$IOTASIGN_JAVA_RELEASE" = "$_real/release" ] || [ ! -f "$IOTASIGN_JAVA_RELEASE" ]; then
+        IOTASIGN_JAVA_RELEASE=""
     fi
-    if [ -z "$_line" ]; then
-        _line="$("$_java" -version 2>&1)" || _line=""
+}
+
+# Sets _value to the quoted value of KEY="..." in IOTASIGN_JAVA_RELEASE, or to nothing.
+iotasign_release_value() {
+    _value=""
+    [ -n "$IOTASIGN_JAVA_RELEASE" ] || return 0
+    while IFS= read -r _l || [ -n "$_l" ]; do
+        case "$_l" in "$1"=\"*\"*) _value="${_l#*\"}"; _value="${_value%%\"*}"; return 0 ;; esac
+    done < "$IOTASIGN_JAVA_RELEASE"
+}
+
+# Sets _major to the major version (8, 17, 25) of the java executable $1, or to nothing
+# when unknown. Reads the JDK's release file when there is one (no JVM start), else asks
+# java -version.
+iotasign_java_major() {
+    iotasign_locate_release "$1"
+    iotasign_release_value JAVA_VERSION
+    _v="$_value"
+    if [ -z "$_v" ]; then
+        _line="$("$1" -version 2>&1)" || _line=""
         _line="${_line%%
 *}"
+        case "$_line" in *\"*) _v="${_line#*\"}"; _v="${_v%%\"*}" ;; esac
     fi
-    case "$_line" in *\"*) ;; *) return 0 ;; esac
-    _v="${_line#*\"}"
-    _v="${_v%%\"*}"
     case "$_v" in 1.*) _v="${_v#1.}" ;; esac
-    _v="${_v%%[!0-9]*}"
-    printf '%s' "$_v"
+    _major="${_v%%[!0-9]*}"
 }
 
 # Sets IOTASIGN_JAVA to a Java 17+ executable from JAVA_HOME, else from PATH; otherwise
@@ -85,7 +103,7 @@ iotasign_find_java() {
         fi
         _where="PATH"
     fi
-    _major="$(iotasign_java_major "$IOTASIGN_JAVA")"
+    iotasign_java_major "$IOTASIGN_JAVA"
     if [ -z "$_major" ]; then
         echo "iotasign: cannot tell the version of $IOTASIGN_JAVA (from $_where): check it runs, or set JAVA_HOME to a JDK $IOTASIGN_MIN_JAVA or newer" >&2
         return 1
@@ -95,4 +113,68 @@ iotasign_find_java() {
         return 1
     fi
     return 0
+}
+
+# Class-data sharing: a JVM maps the classes of a run from an archive instead of reading,
+# parsing and verifying them from the jar, which is most of iotasign's start-up. The archive
+# belongs to one jar and one JVM build, so it is made here, on this machine, by this JVM:
+# the first run after a new jar or JDK trains it (StartupTraining runs the quick commands in
+# a temporary folder and lists the classes they load; -Xshare:dump writes them out) and
+# every later run uses it. A static archive, not -XX:ArchiveClassesAtExit: JDK 17 leaves
+# picocli's Java 5 class files out of dynamic archives, and they are most of start-up.
+# Anything that goes wrong (no release file, unwritable folder, a JVM that cannot dump, an
+# archive the JVM refuses) costs only speed and prints nothing: -Xshare:auto falls back, and
+# -Xlog:cds=off keeps it quiet. A failed attempt is remembered (.failed) until the jar or
+# the JDK changes, so it is not paid on every run. IOTASIGN_CDS=off turns it all off.
+#
+# iotasign_cds JAR DIR: sets IOTASIGN_CDS_ARCHIVE (the archive to pass as
+# -XX:SharedArchiveFile, or empty) and IOTASIGN_CDS_FLAGS. Call after iotasign_find_java.
+iotasign_cds() {
+    IOTASIGN_CDS_ARCHIVE=""
+    IOTASIGN_CDS_FLAGS=""
+    [ "${IOTASIGN_CDS:-on}" = off ] && return 0
+    _jar="$1"
+    iotasign_release_value JAVA_RUNTIME_VERSION   # of the JDK iotasign_find_java chose
+    _id="$_value"
+    case "$_id" in ""|*[!A-Za-z0-9._+-]*) return 0 ;; esac
+    # One archive per JVM build; a colon would split the JVM's archive path list.
+    _archive="$2/iotasign-$_id.jsa"
+    case "$_archive" in *:*) return 0 ;; esac
+    # Which jar the archive was made for: path, size and time as ls shows them. Times alone
+    # cannot tell: every bundle's files carry the same fixed time, and the JVM refuses
+    # (silently, so for good) an archive of another jar.
+    _stamp="$(ls -lnL "$_jar" 2>/dev/null)" || _stamp=""
+    _made=""
+    [ -f "$_archive.jar" ] && IFS= read -r _made < "$_archive.jar"
+    if [ ! -f "$_archive" ] || [ "$_made" != "$_stamp" ]; then
+        _made=""
+        [ -f "$_archive.failed" ] && IFS= read -r _made < "$_archive.failed"
+        [ -n "$_stamp" ] && [ "$_made" = "$_stamp" ] && return 0
+        iotasign_cds_make "$_jar" "$_archive" "$_stamp" || return 0
+    fi
+    IOTASIGN_CDS_ARCHIVE="$_archive"
+    IOTASIGN_CDS_FLAGS="-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+}
+
+# Trains and writes the archive $2 for jar $1 (whose stamp is $3), atomically (a temporary
+# name, then mv), so a second run at once or a kill part-way never leaves half an archive
+# behind. The stamp is renamed into place after the archive: a run that sees the new
+# archive with the old stamp only trains again.
+iotasign_cds_make() {
+    (umask 077 && mkdir -p "${2%/*}") 2>/dev/null || return 1
+    [ -w "${2%/*}" ] || return 1
+    _tmp="$2.$$"
+    # shellcheck disable=SC2086 # the flag list is meant to split into words
+    if "$IOTASIGN_JAVA" $IOTASIGN_JVM_FLAGS -XX:DumpLoadedClassList="$_tmp.classes" -cp "$1" \
+            org.iotasign.cli.StartupTraining </dev/null >/dev/null 2>&1 \
+        && "$IOTASIGN_JAVA" -Xshare:dump -XX:SharedClassListFile="$_tmp.classes" \
+            -XX:SharedArchiveFile="$_tmp.jsa" -cp "$1" </dev/null >/dev/null 2>&1 \
+        && [ -s "$_tmp.jsa" ] && mv -f "$_tmp.jsa" "$2" 2>/dev/null; then
+        printf '%s\n' "$3" > "$_tmp.stamp" 2>/dev/null && mv -f "$_tmp.stamp" "$2.jar" 2>/dev/null
+        rm -f "$_tmp.classes" "$_tmp.stamp" "$2.failed" 2>/dev/null
+        return 0
+    fi
+    rm -f "$_tmp.classes" "$_tmp.jsa" 2>/dev/null
+    printf '%s\n' "$3" > "$2.failed" 2>/dev/null
+    return 1
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 
 import org.iotasign.IotasignException;
@@ -13,34 +14,15 @@ import org.iotasign.io.TerminalText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code iotasign} program: a thin layer of picocli commands over the capability packages. */
+/**
+ * The {@code iotasign} program: a thin layer of picocli commands over the capability packages.
+ * A run builds only the command it names (see {@link #commandLine(String...)}): picocli's model
+ * of every command, and the classes each one pulls in, would cost every run most of its start-up.
+ */
 @Command(name = "iotasign",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Offline signing appliance for IoTaWatt-style ESP8266 firmware releases.",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                PackCommand.class,
-                InspectCommand.class,
-                VerifyCommand.class,
-                SampleFirmwareCommand.class,
-                FlashCommand.class,
-                DevsimCommand.class,
-                MonitorCommand.class,
-                AcceptCommand.class,
-                TokenCommand.class,
-                KeyCommand.class,
-                SignCommand.class,
-                UsbCommand.class,
-                LedgerCommand.class,
-                SiteCommand.class,
-                PublishCommand.class,
-                ServeCommand.class,
-                ProbeCommand.class,
-                SerialSignerCommand.class,
-                BridgeCommand.class,
-                SelftestCommand.class,
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  success",
@@ -60,6 +42,34 @@ public final class Main implements Runnable {
     /** A bug: an exception no command expected (EX_SOFTWARE of sysexits.h, far from the verdict codes). */
     public static final int EXIT_INTERNAL = 70;
 
+    /** A command of the tree: its name as typed and its picocli class. */
+    record Entry(String name, Class<?> type) {
+    }
+
+    /** Every command, in the order help lists them. Registering a command is one line here. */
+    static final List<Entry> COMMANDS = List.of(
+            new Entry("help", CommandLine.HelpCommand.class),
+            new Entry("pack", PackCommand.class),
+            new Entry("inspect", InspectCommand.class),
+            new Entry("verify", VerifyCommand.class),
+            new Entry("sample-firmware", SampleFirmwareCommand.class),
+            new Entry("flash", FlashCommand.class),
+            new Entry("devsim", DevsimCommand.class),
+            new Entry("monitor", MonitorCommand.class),
+            new Entry("accept", AcceptCommand.class),
+            new Entry("token", TokenCommand.class),
+            new Entry("key", KeyCommand.class),
+            new Entry("sign", SignCommand.class),
+            new Entry("usb", UsbCommand.class),
+            new Entry("ledger", LedgerCommand.class),
+            new Entry("site", SiteCommand.class),
+            new Entry("publish", PublishCommand.class),
+            new Entry("serve", ServeCommand.class),
+            new Entry("probe", ProbeCommand.class),
+            new Entry("serial-signer", SerialSignerCommand.class),
+            new Entry("bridge", BridgeCommand.class),
+            new Entry("selftest", SelftestCommand.class));
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
@@ -76,7 +86,7 @@ public final class Main implements Runnable {
 
     /** Runs the program in-process; used by tests so they see exactly what a user sees. */
     public static int run(String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args);
         try {
             return cl.execute(args);
         } catch (RuntimeException | Error e) {
@@ -86,8 +96,45 @@ public final class Main implements Runnable {
         }
     }
 
+    /** The whole command tree: for help, man pages and completion. */
     public static CommandLine commandLine() {
+        return commandLine(COMMANDS);
+    }
+
+    /**
+     * The tree that running {@code args} needs. When the first word that is not an option
+     * names a command (other than help), only that command; for {@code --version} alone, none;
+     * otherwise (help, a typo, no command) the whole tree, so help, suggestions and errors
+     * read as they always have. Picocli parses every run the same way either way.
+     */
+    public static CommandLine commandLine(String... args) {
+        return commandLine(commandsFor(args));
+    }
+
+    static List<Entry> commandsFor(String... args) {
+        boolean versionOnly = false;
+        for (String a : args) {
+            if (a.equals("-V") || a.equals("--version")) {
+                versionOnly = true;
+            } else if (a.startsWith("-")) {
+                return COMMANDS;
+            } else {
+                for (Entry e : COMMANDS) {
+                    if (e.name().equals(a)) {
+                        return e.type() == CommandLine.HelpCommand.class ? COMMANDS : List.of(e);
+                    }
+                }
+                return COMMANDS;
+            }
+        }
+        return versionOnly ? List.of() : COMMANDS;
+    }
+
+    private static CommandLine commandLine(List<Entry> commands) {
         CommandLine cl = new CommandLine(new Main());
+        for (Entry e : commands) {
+            cl.addSubcommand(e.name(), e.type());
+        }
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         cl.setUsageHelpAutoWidth(true);

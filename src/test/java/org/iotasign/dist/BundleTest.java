@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.iotasign.cli.Main;
 import org.iotasign.testing.Digests;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,6 +146,10 @@ class BundleTest {
         Processes.Result version = iotasign(env, "--version");
         assertEquals(0, version.exit(), version.toString());
         assertEquals("iotasign " + BuiltBundle.VERSION + "\n", version.out());
+        assertEquals("", version.err(), "the first run makes the class archive silently");
+        try (var cds = Files.list(work.resolve("home/cds"))) {
+            assertTrue(cds.anyMatch(p -> p.getFileName().toString().matches("iotasign-.+\\.jsa")), "class archive made on the first run");
+        }
 
         ok(iotasign(env, "token", "init"));
         ok(iotasign(env, "key", "generate"));
@@ -209,11 +214,51 @@ class BundleTest {
         assertEquals(1, r.err().lines().count(), r.err());
     }
 
-    /** A fresh token store, PINs for the scripted steps, and a PATH with java and softhsm2-util but no Maven. */
+    @Test
+    void anArchiveTheJvmRefusesChangesNothingAndPrintsNothing() throws IOException {
+        Path temurin = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        Assumptions.assumeTrue(Files.isExecutable(temurin.resolve("bin/java")), "Temurin 25 is not installed");
+        // A JDK 17 archive of this bundle, made by a first run on a home of its own...
+        Map<String, String> env = laptopEnv();
+        Path home17 = work.resolve("home-jdk17");
+        env.put("IOTASIGN_HOME", home17.toString());
+        assertEquals("iotasign " + BuiltBundle.VERSION + "\n", ok(iotasign(env, "--version")).out());
+        Path archive17;
+        try (var cds = Files.list(home17.resolve("cds"))) {
+            archive17 = cds.filter(p -> p.getFileName().toString().matches("iotasign-17.*\\.jsa")).findFirst().orElseThrow();
+        }
+        // ...found by Temurin 25 under its own name, newer than the jar, so the launcher hands it over.
+        String build25 = Files.readAllLines(temurin.resolve("release")).stream().filter(l -> l.startsWith("JAVA_RUNTIME_VERSION="))
+                .findFirst().orElseThrow().replaceAll(".*=\"(.*)\"", "$1");
+        Path home25 = work.resolve("home-jdk25");
+        Path planted = Files.createDirectories(home25.resolve("cds")).resolve("iotasign-" + build25 + ".jsa");
+        Files.copy(archive17, planted);
+        env.put("IOTASIGN_HOME", home25.toString());
+        env.put("JAVA_HOME", temurin.toString());
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"verify", "--pubkey", "nothing", "missing.bin"})) {
+            Processes.Result on = iotasign(env, args);
+            env.put("IOTASIGN_CDS", "off");
+            Processes.Result off = iotasign(env, args);
+            env.remove("IOTASIGN_CDS");
+            assertEquals(off.toString(), on.toString(), "same exit, output and errors with the refused archive as without");
+            assertFalse(on.err().contains("cds") || on.err().contains("shared archive") || on.out().contains("shared archive"), on.toString());
+        }
+        assertEquals(-1L, Files.mismatch(archive17, planted), "the launcher trusted the newer archive and the JVM refused it");
+    }
+
+    /**
+     * A fresh token store, PINs for the scripted steps, and a PATH with java, softhsm2-util
+     * and the core utilities the launcher uses for its class archive (any laptop has them),
+     * but no Maven.
+     */
     private static Map<String, String> laptopEnv() throws IOException {
         Path tools = Files.createDirectories(work.resolve("tools"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        for (Path tool : List.of(java, Path.of("/usr/bin/softhsm2-util"))) {
+        List<Path> wanted = new ArrayList<>(List.of(java, Path.of("/usr/bin/softhsm2-util")));
+        for (String util : List.of("mkdir", "mv", "rm", "readlink")) {
+            wanted.add(Files.exists(Path.of("/usr/bin", util)) ? Path.of("/usr/bin", util) : Path.of("/bin", util));
+        }
+        for (Path tool : wanted) {
             Path link = tools.resolve(tool.getFileName());
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, tool.toRealPath());

@@ -1,6 +1,7 @@
 package org.iotasign.dist;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class LauncherTest {
     private static final Duration RUN = Duration.ofSeconds(20);
+    /** A stand-in JVM's dump that writes the archive it is asked for, as a real one does. */
+    private static final String WRITE_ARCHIVE = "for b in \"$@\"; do case \"$b\" in -XX:SharedArchiveFile=*) echo archive > \"${b#*=}\" ;; esac; done; exit 0";
     private Path dir;
     private Path launcher;
 
@@ -45,14 +48,25 @@ class LauncherTest {
 
     /** A JDK folder whose bin/java prints its arguments and SOFTHSM2_CONF; {@code release} null: no release file. */
     private Path fakeJdk(String name, String release, String versionLine) throws IOException {
+        return fakeJdk(name, release, versionLine, "");
+    }
+
+    /**
+     * As above, with {@code dump} the shell run for a class-data-sharing dump (-Xshare:dump),
+     * and the release file naming the runtime build; every call is logged to {@code calls.log}.
+     */
+    private Path fakeJdk(String name, String release, String versionLine, String dump) throws IOException {
         Path home = Files.createDirectories(dir.resolve(name));
         Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\n"
+                + "echo \"$*\" >> '" + home.resolve("calls.log") + "'\n"
                 + "if [ \"$1\" = -version ]; then echo '" + versionLine + "' >&2; exit 0; fi\n"
+                + "for a in \"$@\"; do if [ \"$a\" = -Xshare:dump ]; then " + (dump.isEmpty() ? "exit 0" : dump) + "; fi; done\n"
                 + "echo \"java=$0\"\necho \"SOFTHSM2_CONF=$SOFTHSM2_CONF\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (release != null) {
-            Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + release + "\"\n");
+            Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + release + "\"\n"
+                    + "JAVA_RUNTIME_VERSION=\"" + release + "+7-Test\"\n");
         }
         return home;
     }
@@ -170,9 +184,113 @@ class LauncherTest {
             Map<String, String> env = env(home.resolve("bin").toString());
             env.keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
             env.putAll(c.getKey());
+            env.put("IOTASIGN_CDS", "off"); // this fake java answers every call the same
             Processes.Result r = launch(env, "--version");
             assertEquals(0, r.exit(), r.toString());
             assertEquals(c.getValue(), r.out().strip(), "with " + c.getKey());
         }
+    }
+
+    @Test
+    void usbWatchIsLongRunningAndGetsTheFullJitLikeTheServer() throws IOException {
+        Path jdk = fakeJdk("jdk17", "17.0.15", "unused");
+        Map<String, String> env = env(jdk.resolve("bin").toString());
+        env.put("IOTASIGN_CDS", "off");
+        for (List<String> longRunning : List.of(List.of("serve", "--site", "s"), List.of("usb", "--watch"),
+                List.of("usb", "--key", "k", "--watch", "--yes"))) {
+            Processes.Result r = launch(env, longRunning.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.toString());
+            assertFalse(r.out().contains("arg=-XX:TieredStopAtLevel=1"), longRunning + ":\n" + r.out());
+            assertTrue(r.out().contains("arg=-XX:+UseSerialGC"), r.out());
+        }
+        Processes.Result once = launch(env, "usb", "--drive", "/media/stick");
+        assertTrue(once.out().contains("arg=-XX:TieredStopAtLevel=1"), once.out());
+    }
+
+    @Test
+    void theFirstRunMakesTheClassArchiveUnderIotasignHomeAndLaterRunsUseIt() throws IOException {
+        Path jdk = fakeJdk("jdk17", "17.0.15", "unused", WRITE_ARCHIVE);
+        Map<String, String> env = env(jdk.resolve("bin") + ":/usr/bin:/bin");
+        Path home = dir.resolve("my home");
+        env.put("IOTASIGN_HOME", home.toString());
+        Path archive = home.resolve("cds/iotasign-17.0.15+7-Test.jsa");
+
+        Processes.Result first = launch(env, "verify", "r.bin");
+        assertEquals(0, first.exit(), first.toString());
+        assertEquals("", first.err());
+        assertTrue(Files.isRegularFile(archive), "archive made");
+        List<String> lines = first.out().lines().toList();
+        int jar = lines.indexOf("arg=-jar");
+        assertTrue(lines.subList(0, jar).contains("arg=-XX:SharedArchiveFile=" + archive), first.out());
+        assertTrue(lines.subList(0, jar).contains("arg=-Xlog:cds=off"), "a refused archive is never reported: " + first.out());
+        assertEquals(List.of("arg=" + dir.resolve("bundle/lib/iotasign.jar"), "arg=verify", "arg=r.bin"), lines.subList(jar + 1, lines.size()));
+        List<String> calls = Files.readAllLines(jdk.resolve("calls.log"));
+        assertTrue(calls.get(0).contains("org.iotasign.cli.StartupTraining") && calls.get(0).contains("-XX:DumpLoadedClassList="), calls.toString());
+        assertTrue(calls.get(1).contains("-Xshare:dump"), calls.toString());
+        try (var left = Files.list(archive.getParent())) {
+            assertEquals(List.of(archive, archive.resolveSibling(archive.getFileName() + ".jar")), left.sorted().toList(),
+                    "the archive and its jar's stamp, no temporary files");
+        }
+
+        Processes.Result second = launch(env, "verify", "r.bin");
+        assertEquals(0, second.exit(), second.toString());
+        assertTrue(second.out().contains("arg=-XX:SharedArchiveFile=" + archive), second.out());
+        assertEquals(calls.size() + 1, Files.readAllLines(jdk.resolve("calls.log")).size(), "the second run trains nothing");
+
+        // A new jar with the same time (as every bundle's files have): the archive of the old one is replaced.
+        Path bundleJar = dir.resolve("bundle/lib/iotasign.jar");
+        var time = Files.getLastModifiedTime(bundleJar);
+        Files.writeString(bundleJar, "another stand-in jar");
+        Files.setLastModifiedTime(bundleJar, time);
+        ok(launch(env, "--version"));
+        List<String> after = Files.readAllLines(jdk.resolve("calls.log"));
+        assertTrue(after.get(after.size() - 2).contains("-Xshare:dump"), after.toString());
+    }
+
+    @Test
+    void aJvmThatCannotDumpCostsOneAttemptPerJarAndNothingIsPrinted() throws IOException {
+        Path jdk = fakeJdk("jdk17", "17.0.15", "unused", "echo 'dump failed' >&2; exit 1");
+        Map<String, String> env = env(jdk.resolve("bin") + ":/usr/bin:/bin");
+        env.put("IOTASIGN_HOME", dir.resolve("home").toString());
+        for (int i = 0; i < 2; i++) {
+            Processes.Result r = ok(launch(env, "--version"));
+            assertFalse(r.out().contains("SharedArchiveFile"), r.out());
+        }
+        long dumps = Files.readAllLines(jdk.resolve("calls.log")).stream().filter(l -> l.contains("-Xshare:dump")).count();
+        assertEquals(1, dumps, "the failure is remembered");
+        try (var left = Files.list(dir.resolve("home/cds"))) {
+            assertEquals(List.of(dir.resolve("home/cds/iotasign-17.0.15+7-Test.jsa.failed")), left.toList());
+        }
+    }
+
+    @Test
+    void anUnwritableHomeOrCdsOffOrAnUnknownJvmBuildMeansNoArchiveAndNoMessage() throws IOException {
+        Path jdk = fakeJdk("jdk17", "17.0.15", "unused", WRITE_ARCHIVE);
+        Map<String, String> env = env(jdk.resolve("bin") + ":/usr/bin:/bin");
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        env.put("IOTASIGN_HOME", readOnly.resolve("home").toString());
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Processes.Result r = ok(launch(env, "--version"));
+            boolean root = "root".equals(System.getProperty("user.name"));
+            // root writes anywhere, so there the archive is made; anyone else gets none, silently.
+            assertEquals(root, r.out().contains("arg=-XX:SharedArchiveFile="), r.out());
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        env.put("IOTASIGN_HOME", dir.resolve("home2").toString());
+        env.put("IOTASIGN_CDS", "off");
+        assertFalse(ok(launch(env, "--version")).out().contains("SharedArchiveFile"));
+        assertFalse(Files.exists(dir.resolve("home2/cds")));
+        env.remove("IOTASIGN_CDS");
+        Path noBuild = fakeJdk("jdk-norelease", null, "openjdk version \"21.0.2\" 2024-01-16");
+        env.put("PATH", noBuild.resolve("bin") + ":/usr/bin:/bin");
+        assertFalse(ok(launch(env, "--version")).out().contains("SharedArchiveFile"));
+    }
+
+    private static Processes.Result ok(Processes.Result r) {
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("", r.err(), r.toString());
+        return r;
     }
 }

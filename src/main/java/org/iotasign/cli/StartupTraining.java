@@ -1,0 +1,137 @@
+package org.iotasign.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.iotasign.crypto.KeyFormats;
+import org.iotasign.crypto.SoftwareEd25519Signer;
+
+import picocli.CommandLine;
+
+/**
+ * The training run behind the launchers' class-data-sharing archive: a JVM started with
+ * {@code -XX:ArchiveClassesAtExit} runs this and the archive holds every class it loaded, so
+ * later runs map them instead of reading, parsing and verifying them from the jar.
+ *
+ * <p>It loads every class of the tool and picocli, and runs the quick commands in-process
+ * (help of every command, sample-firmware, pack, inspect and verify, as text and JSON) so
+ * the library classes they use are archived too. It touches nothing outside a temporary
+ * folder: no token, no ledger, no network; a throwaway software key signs the sample.
+ * Prints nothing; exits 0.
+ */
+public final class StartupTraining {
+    private StartupTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+        System.setOut(none);
+        System.setErr(none);
+        Path dir = Files.createTempDirectory("iotasign-training");
+        try {
+            loadOwnClasses();
+            train(dir);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void train(Path dir) throws IOException {
+        run("--version");
+        run("--help");
+        for (Main.Entry e : Main.COMMANDS) {
+            run(e.name(), "--help");
+        }
+        SoftwareEd25519Signer key = new SoftwareEd25519Signer(new byte[32]);
+        Path hex = Files.writeString(dir.resolve("key.hex"), KeyFormats.toHex(key.publicKey()));
+        Path firmware = dir.resolve("firmware.bin");
+        Path unsigned = dir.resolve("r.unsigned");
+        Path signed = dir.resolve("r.bin");
+        run("sample-firmware", "--label", "02_00_00", "--embed-key", hex.toString(), "--size", "300000", "-o", firmware.toString());
+        run("pack", "--version", "02_00_00", "--firmware", firmware.toString(), "-o", unsigned.toString());
+        if (Files.isRegularFile(unsigned)) {
+            byte[] blob = Files.readAllBytes(unsigned);
+            byte[] signature = key.sign(sha256(blob));
+            try (OutputStream o = Files.newOutputStream(signed)) {
+                o.write(blob);
+                o.write(signature);
+            }
+        }
+        for (Path p : List.of(unsigned, signed)) {
+            run("inspect", p.toString());
+            run("inspect", "--json", p.toString());
+            run("verify", "--pubkey", hex.toString(), p.toString());
+            run("verify", "--json", "--pubkey", hex.toString(), p.toString());
+        }
+    }
+
+    private static void run(String... args) {
+        try {
+            CommandLine cl = Main.commandLine(args);
+            PrintWriter none = new PrintWriter(OutputStream.nullOutputStream(), true);
+            cl.setOut(none);
+            cl.setErr(none);
+            cl.execute(args);
+        } catch (RuntimeException | LinkageError e) {
+            // A training step that fails only means fewer classes in the archive.
+        }
+    }
+
+    /** Loads (without initialising) every class of the tool and of picocli from the jar this class came from. */
+    private static void loadOwnClasses() {
+        Path jar;
+        try {
+            jar = Path.of(StartupTraining.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return;
+        }
+        if (!Files.isRegularFile(jar)) {
+            return;
+        }
+        ClassLoader loader = StartupTraining.class.getClassLoader();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                String name = entries.nextElement().getName();
+                if ((name.startsWith("org/iotasign/") || name.startsWith("picocli/")) && name.endsWith(".class")) {
+                    try {
+                        Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false, loader);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // Not loadable here (e.g. needs a module this JVM lacks): left out of the archive.
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // No jar to list: the commands run below still fill the archive.
+        }
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

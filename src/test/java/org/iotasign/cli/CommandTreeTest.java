@@ -1,0 +1,100 @@
+package org.iotasign.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.iotasign.testing.Cli;
+import org.iotasign.testing.IotasignProcess;
+import org.iotasign.testing.TestKeys;
+import org.iotasign.testing.TestReleases;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command registry of {@link Main}: a run builds only the command it names, and help still shows them all. */
+class CommandTreeTest {
+    @TempDir
+    Path dir;
+
+    private static List<String> names(List<Main.Entry> entries) {
+        return entries.stream().map(Main.Entry::name).toList();
+    }
+
+    @Test
+    void everyRegisteredNameIsItsClassesCommandNameAndTheFullTreeHoldsThemInOrder() {
+        for (Main.Entry e : Main.COMMANDS) {
+            assertEquals(e.name(), e.type().getAnnotation(Command.class).name(), e.type().getName());
+        }
+        assertEquals(names(Main.COMMANDS), new ArrayList<>(Main.commandLine().getSubcommands().keySet()));
+        assertEquals(Main.COMMANDS.size(), Main.COMMANDS.stream().map(Main.Entry::name).distinct().count());
+    }
+
+    @Test
+    void aRunBuildsOnlyTheCommandItNames() {
+        assertEquals(List.of("verify"), names(Main.commandsFor("verify", "--pubkey", "k.hex", "r.bin")));
+        assertEquals(List.of("key"), names(Main.commandsFor("key", "export", "--format", "c")));
+        assertEquals(List.of("sign"), new ArrayList<>(Main.commandLine("sign", "r.unsigned").getSubcommands().keySet()));
+        assertEquals(List.of(), names(Main.commandsFor("--version")));
+        assertEquals(List.of(), names(Main.commandsFor("-V")));
+        assertEquals(List.of("verify"), names(Main.commandsFor("--version", "verify")));
+        for (String[] args : new String[][] {{}, {"--help"}, {"-h"}, {"help"}, {"help", "verify"}, {"verfy"}, {"-x", "verify"}}) {
+            assertEquals(Main.COMMANDS, Main.commandsFor(args), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandWithItsSummary() {
+        Cli.Result r = Cli.run("--help");
+        assertEquals(0, r.exit(), r::toString);
+        for (CommandLine c : Main.commandLine().getSubcommands().values()) {
+            CommandLine.Model.UsageMessageSpec usage = c.getCommandSpec().usageMessage();
+            String summary = (usage.header().length > 0 ? usage.header() : usage.description())[0];
+            String start = summary.substring(0, Math.min(20, summary.length()));
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith("  " + c.getCommandName() + " ") && l.contains(start)),
+                    c.getCommandName() + " with its summary in\n" + r.out());
+        }
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageErrorOnOneLine() {
+        Cli.Result r = Cli.run("verfy", "x");
+        assertEquals(2, r.exit(), r::toString);
+        assertEquals(List.of("iotasign: Unmatched arguments from index 0: 'verfy', 'x' (see 'iotasign --help')"), r.err().lines().toList());
+    }
+
+    @Test
+    void verifyLoadsNeitherTheFlasherNorTheServerNorTheSerialLink() throws Exception {
+        Path blob = Files.write(dir.resolve("02_08_05.bin"), TestReleases.signed("02_08_05", TestKeys.test1()));
+        Path log = dir.resolve("classes.log");
+        ProcessBuilder pb = IotasignProcess.builder(Map.of(), List.of("-Xlog:class+load=info:file=" + log),
+                List.of("verify", "--pubkey", TestKeys.test1().publicKey().hex(), blob.toString()));
+        pb.redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS), "verify finished");
+        String out = Files.readString(dir.resolve("out.txt"));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("device: Updater: signature verified"), out);
+        List<String> loaded = Files.readAllLines(log).stream()
+                .filter(l -> l.contains("[class,load]")).map(l -> l.replaceFirst(".*\\[class,load\\] (\\S+).*", "$1")).toList();
+        assertTrue(loaded.contains("org.iotasign.cli.VerifyCommand"), "the log names loaded classes");
+        // The registry names every command's class, so those are loaded (not initialised); what
+        // they would pull in is not.
+        for (String unwanted : List.of("org.iotasign.espflash.", "org.iotasign.seriallink.", "org.iotasign.devsim.",
+                "org.iotasign.site.", "org.iotasign.usb.", "org.eclipse.jetty.", "com.fazecast.", "com.fasterxml.")) {
+            List<String> hits = loaded.stream().filter(c -> c.startsWith(unwanted)).toList();
+            assertTrue(hits.isEmpty(), "verify loaded " + hits);
+        }
+    }
+}
