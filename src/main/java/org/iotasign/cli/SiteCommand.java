@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "site", mixinStandardHelpOptions = true,
+@Command(name = "site",
+        header = "Create, list, check and push an update site.", mixinStandardHelpOptions = true,
         description = {"Create, list and check an update site: the folder of static files devices poll",
                 "(firmware/versions.json, firmware/bin/<version>.bin, download/tables/<version>.txt)."},
         subcommands = {SiteCommand.Init.class, SiteCommand.Show.class, SiteCommand.Check.class, SiteCommand.Push.class})
@@ -38,7 +39,8 @@ final class SiteCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a site command is required: init, show, check or push");
     }
 
-    @Command(name = "init", mixinStandardHelpOptions = true,
+    @Command(name = "init",
+        header = "Create a site folder for releases signed with a key.", mixinStandardHelpOptions = true,
             description = {"Create a site folder for releases signed with KEY: the served folders, an empty",
                     "versions.json, and the site's key and history under " + SiteLayout.META_DIR + "/ (never served).",
                     "Running it again with the same key changes nothing; another key is refused."})
@@ -65,7 +67,8 @@ final class SiteCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(name = "show",
+        header = "List the site: key, classes, versions, sizes and fingerprints.", mixinStandardHelpOptions = true,
             description = {"List the site: key, each class with its version, blob size, SHA-256 fingerprint and the",
                     "device's verdict, the tables, and published files no longer advertised. Problems are listed",
                     "at the end; the exit code is 0 either way (use 'site check' to fail on them)."})
@@ -88,7 +91,8 @@ final class SiteCommand implements Runnable {
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(name = "check",
+        header = "Check the site as devices will meet it, locally or in a bucket.", mixinStandardHelpOptions = true,
             description = {"Check the site as devices will meet it: versions.json parses strictly and as the device",
                     "parses it, every class names a MM_mm_pp version whose blob exists and verifies with the site key,",
                     "the advertised tables exist and carry their version, the history agrees with versions.json, no",
@@ -136,7 +140,8 @@ final class SiteCommand implements Runnable {
         }
     }
 
-    @Command(name = "push", mixinStandardHelpOptions = true,
+    @Command(name = "push",
+        header = "Copy the served part of a site to S3-compatible object storage.", mixinStandardHelpOptions = true,
             description = {"Copy the served part of a site to a bucket through the S3 API (Amazon S3, Cloudflare R2,",
                     "Backblaze B2, MinIO, Ceph), for the online build machine, never the signing laptop.",
                     "Release blobs and tables go first, each read back and compared (size and SHA-256), versions.json",

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "verify",
+        header = "Give the device's verdict on a signed release blob, computed the device's way.",
         description = {"Give the device's verdict on a signed release blob, computed the device's way and in its order:",
                 "header, entry walk, trailing 64-byte signature, signature, iotawatt.bin present. Prints the device's own",
                 "log line and a plain explanation. Also fails blobs the device would accept but that are unsafe.",
