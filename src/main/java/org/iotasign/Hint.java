@@ -30,5 +30,15 @@ public enum Hint {
     /** No share files were given: give each once. */
     GIVE_SHARES,
     /** The token exists already: use it, or accept an existing one. */
-    ACCEPT_EXISTING_TOKEN
+    ACCEPT_EXISTING_TOKEN,
+    /** The message is about the object store's endpoint as given. */
+    ENDPOINT,
+    /** The S3 client cannot be set up: check the endpoint and region. */
+    CHECK_STORE_ADDRESS,
+    /** The bucket is not there: create it, or check its name, the endpoint and the addressing style. */
+    CHECK_BUCKET,
+    /** The store refused access: check the credentials, the bucket policy and the region. */
+    CHECK_STORE_ACCESS,
+    /** The store could not be reached: check the endpoint and the network, and try again. */
+    CHECK_STORE_NETWORK
 }

@@ -31,6 +31,12 @@ public final class Hints {
             case SHARE_COUNT -> "--shares " + what;
             case GIVE_SHARES -> what + ": pass --share FILE once per share";
             case ACCEPT_EXISTING_TOKEN -> what + ": use it, or pass --if-absent to accept an existing token";
+            case ENDPOINT -> "--endpoint " + what;
+            case CHECK_STORE_ADDRESS -> what + ": check --endpoint and --region";
+            case CHECK_BUCKET -> what + ": create it, or check the name, --endpoint and --path-style";
+            case CHECK_STORE_ACCESS -> what + ": check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), "
+                    + "the bucket policy and --region";
+            case CHECK_STORE_NETWORK -> what + ": check --endpoint, the network and try again";
         };
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.keybackup.SeedShares;
+import org.iotasign.objectstore.S3Location;
+import org.iotasign.objectstore.S3Store;
 import org.iotasign.release.FirmwareLimit;
 import org.iotasign.release.ReleaseExtractor;
 import org.iotasign.release.ReleasePacker;
@@ -81,6 +84,18 @@ class HintsTest {
                 "--threshold must be at least 2 (with 1 every share would be the key itself), not 1");
         UsageException none = assertThrows(UsageException.class, () -> SeedShares.combine(List.of()));
         assertWorded(none, Hint.GIVE_SHARES, "no shares given", "no shares given: pass --share FILE once per share");
+    }
+
+    @Test
+    void anEndpointIsNamedByItsOptionAndNeverEchoesCredentials() {
+        S3Location to = S3Location.parse("s3://bucket/prefix");
+        UsageException secret = assertThrows(UsageException.class, () -> S3Store.open(to,
+                new S3Store.Settings(Optional.of(URI.create("http://AKID:s3cr3t@127.0.0.1:1")), Optional.empty(), true)));
+        assertWorded(secret, Hint.ENDPOINT, "must not carry credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE",
+                "--endpoint must not carry credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE");
+        UsageException scheme = assertThrows(UsageException.class, () -> S3Store.open(to,
+                new S3Store.Settings(Optional.of(URI.create("ftp://127.0.0.1:1")), Optional.empty(), true)));
+        assertEquals("--endpoint ftp://127.0.0.1:1 must be http(s)://HOST[:PORT]", Hints.message(scheme));
     }
 
     @Test
