@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-import org.iotasign.Hint;
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.UsageException;
 import org.iotasign.io.AtomicFile;
 

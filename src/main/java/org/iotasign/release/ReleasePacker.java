@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 import org.iotasign.Hint;
-import org.iotasign.io.TerminalText;
 import org.iotasign.RejectedException;
+import org.iotasign.io.TerminalText;
 
 /**
  * Builds the unsigned blob: exactly the bytes whose SHA-256 gets signed. Entry order is

@@ -36,8 +36,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import org.iotasign.Hint;
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.UsageException;
 import org.iotasign.io.TerminalText;
 

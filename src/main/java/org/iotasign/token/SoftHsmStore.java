@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.iotasign.Hint;
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.RejectedException;
 import org.iotasign.io.AtomicFile;
 
