@@ -10,6 +10,14 @@ public class EnvironmentException extends IotasignException {
         super(message, cause);
     }
 
+    public EnvironmentException(String message, Hint hint) {
+        super(message, hint);
+    }
+
+    public EnvironmentException(String message, Hint hint, Throwable cause) {
+        super(message, hint, cause);
+    }
+
     @Override
     public int exitCode() {
         return 3;

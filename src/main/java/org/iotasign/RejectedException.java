@@ -10,6 +10,14 @@ public class RejectedException extends IotasignException {
         super(message, cause);
     }
 
+    public RejectedException(String message, Hint hint) {
+        super(message, hint);
+    }
+
+    public RejectedException(String message, Hint hint, Throwable cause) {
+        super(message, hint, cause);
+    }
+
     @Override
     public int exitCode() {
         return 1;

@@ -6,6 +6,14 @@ public class UsageException extends IotasignException {
         super(message);
     }
 
+    public UsageException(String message, Hint hint) {
+        super(message, hint);
+    }
+
+    public UsageException(String message, Hint hint, Throwable cause) {
+        super(message, hint, cause);
+    }
+
     @Override
     public int exitCode() {
         return 2;

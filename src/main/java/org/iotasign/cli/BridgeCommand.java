@@ -137,7 +137,7 @@ final class BridgeCommand implements Runnable {
                         throw e;
                     }
                     // The adapter was unplugged mid-transfer: keep trying until the bridge gives up.
-                    throw new IOException(e.getMessage(), e);
+                    throw new IOException(Hints.message(e), e);
                 }
             },
                     BridgeSettings.defaults().withWindow(window), listener, pinned);

@@ -31,7 +31,7 @@ final class FirmwareLimitOptions {
             if (maxFirmware <= 0) {
                 throw new UsageException("--max-firmware must be a positive number of bytes");
             }
-            return FirmwareLimit.override(maxFirmware);
+            return new FirmwareLimit(maxFirmware, "--max-firmware " + maxFirmware, false);
         }
         try {
             return FirmwareLimit.of(OtaLayout.byId(layout));

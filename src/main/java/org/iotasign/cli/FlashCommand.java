@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.iotasign.EnvironmentException;
@@ -21,6 +22,8 @@ import org.iotasign.io.AtomicFile;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
+import org.iotasign.release.Finding;
+import org.iotasign.release.Findings;
 import org.iotasign.release.ReleaseBlob;
 
 import picocli.CommandLine.ArgGroup;
@@ -152,13 +155,9 @@ final class FlashCommand implements Callable<Integer> {
         }
         ReleaseBlob blob = verdict.blob().get();
         boolean embeds = blob.firmwareEmbeds(key);
-        for (String p : verdict.findings().problems()) {
-            boolean isMissingKey = !embeds && p.contains(key.fingerprint()) && p.contains("embed");
-            if (!(isMissingKey && allowMissingKey)) {
-                throw new RejectedException("release " + release + " refused: " + p
-                        + (isMissingKey ? " (pass --allow-missing-key to flash it anyway)" : ""));
-            }
-        }
+        refusal(verdict.findings(), allowMissingKey).ifPresent(why -> {
+            throw new RejectedException("release " + release + " refused: " + why);
+        });
         if (!embeds && !allowMissingKey) {
             throw new RejectedException("release " + release + " refused: its firmware does not embed key " + key.fingerprint()
                     + ": the device could never verify a later update from this key (pass --allow-missing-key to flash it anyway)");
@@ -166,6 +165,20 @@ final class FlashCommand implements Callable<Integer> {
         out.println("release " + TerminalText.of(blob.version()) + " verified with key " + key.fingerprint()
                 + (embeds ? "; its firmware embeds the key" : "; WARNING: its firmware does not embed the key"));
         return blob.firmware();
+    }
+
+    /**
+     * Why the release must not be flashed, from its problems: every problem refuses it,
+     * except firmware that lacks the key when {@code --allow-missing-key} was given.
+     */
+    static Optional<String> refusal(Findings findings, boolean allowMissingKey) {
+        for (Finding p : findings.problemFindings()) {
+            boolean isMissingKey = p.code() == Finding.Code.FIRMWARE_LACKS_KEY;
+            if (!(isMissingKey && allowMissingKey)) {
+                return Optional.of(p.text() + (isMissingKey ? " (pass --allow-missing-key to flash it anyway)" : ""));
+            }
+        }
+        return Optional.empty();
     }
 
     /** Header bytes 2-3, exactly as esptool rewrites them: offset 0 and a valid image only. */

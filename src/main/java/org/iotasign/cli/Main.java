@@ -145,7 +145,7 @@ public final class Main implements Runnable {
     private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         if (e instanceof IotasignException) {
-            err.println("iotasign: " + TerminalText.line(e.getMessage()));
+            err.println("iotasign: " + TerminalText.line(Hints.message((IotasignException) e)));
             err.flush();
             return ((IotasignException) e).exitCode();
         }

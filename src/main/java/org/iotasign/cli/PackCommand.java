@@ -12,7 +12,6 @@ import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.ReleaseEntry;
-import org.iotasign.release.ReleaseInputs;
 import org.iotasign.release.ReleasePacker;
 
 import picocli.CommandLine.Command;

@@ -129,7 +129,7 @@ final class SerialSignerCommand implements Callable<Integer> {
                 try {
                     return SerialPortLink.open(port, baud);
                 } catch (EnvironmentException e) {
-                    throw new IOException(e.getMessage(), e);
+                    throw new IOException(Hints.message(e), e);
                 }
             }, done, Duration.ofSeconds(1));
         } finally {

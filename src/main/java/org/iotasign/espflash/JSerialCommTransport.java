@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 
 import com.fazecast.jSerialComm.SerialPort;
 
@@ -24,13 +25,13 @@ public final class JSerialCommTransport implements SerialTransport {
     /** Opens {@code path} at {@code baud}, 8N1, no flow control; EnvironmentException when it cannot. */
     public static JSerialCommTransport open(String path, int baud) {
         if (!Files.exists(Path.of(path))) {
-            throw new EnvironmentException("port " + path + " not found: check the cable and pass --port");
+            throw new EnvironmentException("port " + path + " not found", Hint.NAME_PORT);
         }
         SerialPort port;
         try {
             port = SerialPort.getCommPort(path);
         } catch (RuntimeException e) {
-            throw new EnvironmentException("port " + path + " cannot be used: " + e.getMessage() + ": check the cable and pass --port");
+            throw new EnvironmentException("port " + path + " cannot be used: " + e.getMessage(), Hint.NAME_PORT);
         }
         port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);

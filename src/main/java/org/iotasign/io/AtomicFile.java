@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.UsageException;
 
 /**
@@ -65,7 +66,7 @@ public final class AtomicFile {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (!overwrite && Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new UsageException(target + " already exists: choose another output name or pass --force to replace it");
+            throw new UsageException(target + " already exists", Hint.REPLACE_OUTPUT);
         }
         if (!Files.isDirectory(dir)) {
             throw new UsageException("output folder " + dir + " does not exist: create it first");
@@ -91,10 +92,10 @@ public final class AtomicFile {
                     Files.delete(temp);
                 } catch (UnsupportedOperationException | IOException linkFailed) {
                     if (linkFailed instanceof FileAlreadyExistsException) {
-                        throw new UsageException(target + " already exists: choose another output name or pass --force to replace it");
+                        throw new UsageException(target + " already exists", Hint.REPLACE_OUTPUT);
                     }
                     if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                        throw new UsageException(target + " already exists: choose another output name or pass --force to replace it");
+                        throw new UsageException(target + " already exists", Hint.REPLACE_OUTPUT);
                     }
                     move(temp, absolute, StandardCopyOption.ATOMIC_MOVE);
                 }

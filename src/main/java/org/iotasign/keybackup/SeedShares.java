@@ -9,6 +9,7 @@ import java.util.List;
 import org.bouncycastle.crypto.threshold.ShamirSecretSplitter;
 import org.bouncycastle.crypto.threshold.ShamirSplitSecret;
 import org.bouncycastle.crypto.threshold.ShamirSplitSecretShare;
+import org.iotasign.Hint;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
@@ -31,13 +32,13 @@ public final class SeedShares {
     /** Checks m and n as the ceremony takes them. */
     public static void checkScheme(int threshold, int count) {
         if (threshold < 2) {
-            throw new UsageException("--threshold must be at least 2 (with 1 every share would be the key itself), not " + threshold);
+            throw new UsageException("must be at least 2 (with 1 every share would be the key itself), not " + threshold, Hint.SHARE_THRESHOLD);
         }
         if (count < threshold) {
             throw new UsageException("--shares (" + count + ") must be at least --threshold (" + threshold + ")");
         }
         if (count > KeyShare.MAX_SHARES) {
-            throw new UsageException("--shares may be at most " + KeyShare.MAX_SHARES + ", not " + count);
+            throw new UsageException("may be at most " + KeyShare.MAX_SHARES + ", not " + count, Hint.SHARE_COUNT);
         }
     }
 
@@ -72,7 +73,7 @@ public final class SeedShares {
      */
     public static byte[] combine(List<NamedShare> shares) {
         if (shares.isEmpty()) {
-            throw new UsageException("no shares given: pass --share FILE once per share");
+            throw new UsageException("no shares given", Hint.GIVE_SHARES);
         }
         KeyShare first = shares.get(0).share();
         for (NamedShare s : shares) {

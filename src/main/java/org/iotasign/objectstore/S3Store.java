@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 
@@ -65,10 +66,10 @@ public final class S3Store implements ObjectStore {
         settings.endpoint().ifPresent(e -> {
             if (e.getRawUserInfo() != null) {
                 // Never echoed: it may hold a secret.
-                throw new UsageException("--endpoint must not carry credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE");
+                throw new UsageException("must not carry credentials: give them in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", Hint.ENDPOINT);
             }
             if (!("http".equals(e.getScheme()) || "https".equals(e.getScheme())) || e.getHost() == null) {
-                throw new UsageException("--endpoint " + S3Location.printable(e.toString()) + " must be http(s)://HOST[:PORT]");
+                throw new UsageException(S3Location.printable(e.toString()) + " must be http(s)://HOST[:PORT]", Hint.ENDPOINT);
             }
         });
         AtomicLong counter = new AtomicLong();
@@ -94,7 +95,7 @@ public final class S3Store implements ObjectStore {
             return new S3Store(builder.build(), location.bucket(),
                     location + settings.endpoint().map(e -> " at " + e).orElse(""), counter);
         } catch (SdkException e) {
-            throw new EnvironmentException("cannot set up the S3 client: " + firstLine(e) + ": check --endpoint and --region");
+            throw new EnvironmentException("cannot set up the S3 client: " + firstLine(e), Hint.CHECK_STORE_ADDRESS);
         }
     }
 
@@ -225,10 +226,10 @@ public final class S3Store implements ObjectStore {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             String status = "HTTP " + e.statusCode() + (code == null ? "" : " " + S3Location.printable(code));
             if ("NoSuchBucket".equals(code)) {
-                throw new EnvironmentException("bucket " + bucket + " does not exist at " + where + ": create it, or check the name, --endpoint and --path-style");
+                throw new EnvironmentException("bucket " + bucket + " does not exist at " + where, Hint.CHECK_BUCKET);
             }
             if (e.statusCode() == 403 || e.statusCode() == 401) {
-                throw new EnvironmentException("the store refused to " + what + " (" + status + "): check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE), the bucket policy and --region");
+                throw new EnvironmentException("the store refused to " + what + " (" + status + ")", Hint.CHECK_STORE_ACCESS);
             }
             throw new EnvironmentException("could not " + what + " in " + where + " (" + status + "): check the store and try again");
         } catch (SdkException e) {
@@ -236,7 +237,7 @@ public final class S3Store implements ObjectStore {
             if (m.startsWith("Unable to load credentials")) {
                 throw new EnvironmentException("no credentials for the S3 API: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with ~/.aws/credentials");
             }
-            throw new EnvironmentException("could not " + what + " in " + where + ": " + m + ": check --endpoint, the network and try again");
+            throw new EnvironmentException("could not " + what + " in " + where + ": " + m, Hint.CHECK_STORE_NETWORK);
         }
     }
 

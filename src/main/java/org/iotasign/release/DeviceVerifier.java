@@ -110,7 +110,7 @@ public final class DeviceVerifier {
                     findings, Optional.of(blob));
         }
         if (blob.firmware() != null && !key.isEmbeddedIn(blob.firmware())) {
-            findings.problem("iotawatt.bin does not embed the verifying key " + key.fingerprint()
+            findings.problem(Finding.Code.FIRMWARE_LACKS_KEY, "iotawatt.bin does not embed the verifying key " + key.fingerprint()
                     + ": devices that install it could never verify a later update from this key and would need a serial re-flash");
         }
         return new DeviceVerdict(true, log, "the device would install version " + blob.version(), findings, Optional.of(blob));

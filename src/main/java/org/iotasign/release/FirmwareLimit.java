@@ -14,10 +14,6 @@ public record FirmwareLimit(long maxBytes, String source, boolean gzipAccepted) 
         return new FirmwareLimit(layout.maxFirmwareBytes(), "the OTA space of flash layout " + layout.id(), false);
     }
 
-    public static FirmwareLimit override(long bytes) {
-        return new FirmwareLimit(bytes, "--max-firmware " + bytes, false);
-    }
-
     /** The same limit, for devices whose installed base runs ESP8266 core 2.7.0 or later. */
     public FirmwareLimit acceptingGzip() {
         return new FirmwareLimit(maxBytes, source, true);

@@ -21,10 +21,10 @@ public final class FirmwareRules {
         if (image.kind() == ImageCheck.Kind.GZIP) {
             // Core 2.6.3's Updater takes only images starting 0xE9 (_verifyHeader); gzip came with 2.7.0's Updater and eboot.
             if (limit.gzipAccepted()) {
-                f.warning("iotawatt.bin is gzip-compressed, accepted by " + FirmwareLimit.GZIP_FLAG
+                f.warning(Finding.Code.GZIP_FIRMWARE, "iotawatt.bin is gzip-compressed, accepted by " + FirmwareLimit.GZIP_FLAG
                         + ": only devices running ESP8266 core 2.7.0 or later (3.x included) can install it; IoTaWatt's 2.6.3 cannot");
             } else {
-                f.problem("iotawatt.bin is gzip-compressed: IoTaWatt's ESP8266 core 2.6.3 refuses it (magic byte error); give the uncompressed build,"
+                f.problem(Finding.Code.GZIP_FIRMWARE, "iotawatt.bin is gzip-compressed: IoTaWatt's ESP8266 core 2.6.3 refuses it (magic byte error); give the uncompressed build,"
                         + " or pass " + FirmwareLimit.GZIP_FLAG + " only if every device runs core 2.7.0 or later");
             }
             return f;

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.UsageException;
 import org.iotasign.io.AtomicFile;
 
@@ -29,7 +30,7 @@ public final class ReleaseExtractor {
     public static void extract(byte[] bytes, ReleaseBlob verified, Path dir) {
         Path target = dir.toAbsolutePath();
         if (Files.exists(target) && !isEmptyDir(target)) {
-            throw new UsageException("--extract folder " + dir + " already exists and is not empty: give a new folder");
+            throw new UsageException("folder " + dir + " already exists and is not empty: give a new folder", Hint.EXTRACT_FOLDER);
         }
         Path parent = target.getParent();
         Path temp = null;
@@ -49,7 +50,7 @@ public final class ReleaseExtractor {
             temp = null;
             AtomicFile.fsyncDirectory(parent);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            throw new UsageException("--extract folder " + dir + " appeared while extracting: give a new folder");
+            throw new UsageException("folder " + dir + " appeared while extracting: give a new folder", Hint.EXTRACT_FOLDER);
         } catch (IOException e) {
             throw new EnvironmentException("cannot extract into " + dir + ": " + AtomicFile.describe(e) + ": check free space and permissions");
         } finally {

@@ -7,8 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-import org.iotasign.io.TerminalText;
+import org.iotasign.Hint;
 import org.iotasign.RejectedException;
+import org.iotasign.io.TerminalText;
 
 /**
  * Builds the unsigned blob: exactly the bytes whose SHA-256 gets signed. Entry order is
@@ -52,7 +53,7 @@ public final class ReleasePacker {
             }
         }
         if (firmwareCount == 0) {
-            throw new RejectedException("no iotawatt.bin in the release: give the firmware with --firmware");
+            throw new RejectedException("no iotawatt.bin in the release", Hint.GIVE_FIRMWARE);
         }
         ReleaseEntry firmware = entries.stream().filter(ReleaseEntry::isFirmware).findFirst().orElseThrow();
         Findings image = FirmwareRules.check(firmware.data(), limit);

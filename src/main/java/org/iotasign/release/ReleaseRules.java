@@ -42,7 +42,7 @@ final class ReleaseRules {
         for (SdCardNames.Collision c : SdCardNames.collisions(names)) {
             EntryInfo first = walk.entries.get(c.first());
             EntryInfo second = walk.entries.get(c.second());
-            f.problem(label(second) + ": reaches the same file on the device's SD card as " + label(first) + ": " + c.why()
+            f.problem(Finding.Code.SD_NAME_COLLISION, label(second) + ": reaches the same file on the device's SD card as " + label(first) + ": " + c.why()
                     + "; the device appends both into one file"
                     + (first.isFirmware() || second.isFirmware() ? ", and the joined iotawatt.bin is not the firmware that was reviewed (its MD5 check fails, or passes for other bytes)" : ""));
         }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
@@ -26,7 +27,7 @@ public final class SerialPortLink implements Link {
      */
     public static SerialPortLink open(String path, int baud) {
         if (!Files.exists(Path.of(path))) {
-            throw new EnvironmentException("serial port " + path + " not found: check the cable and pass --port");
+            throw new EnvironmentException("serial port " + path + " not found", Hint.NAME_PORT);
         }
         SerialPort port;
         try {
@@ -34,7 +35,7 @@ public final class SerialPortLink implements Link {
             String device = Path.of(path).toRealPath().toString();
             port = SerialPort.getCommPort(device);
         } catch (SerialPortInvalidPortException | IOException e) {
-            throw new EnvironmentException("serial port " + path + " cannot be used: " + e.getMessage() + ": check --port");
+            throw new EnvironmentException("serial port " + path + " cannot be used: " + e.getMessage(), Hint.CHECK_PORT);
         }
         port.setComPortParameters(baud, 8, SerialPort.ONE_STOP_BIT, SerialPort.NO_PARITY);
         port.setFlowControl(SerialPort.FLOW_CONTROL_DISABLED);

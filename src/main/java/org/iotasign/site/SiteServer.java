@@ -37,6 +37,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.UsageException;
 import org.iotasign.io.TerminalText;
 
@@ -73,13 +74,13 @@ public final class SiteServer implements AutoCloseable {
      */
     public static SiteServer start(SiteLayout layout, String bind, int port, Consumer<String> accessLog) {
         if (port < 0 || port > 65535) {
-            throw new UsageException("--port " + port + " is not a TCP port: give 0-65535 (0 picks a free port)");
+            throw new UsageException(port + " is not a TCP port: give 0-65535 (0 picks a free port)", Hint.SERVE_PORT);
         }
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);
         } catch (UnknownHostException e) {
-            throw new UsageException("--bind " + bind + " is not an address of this machine: give an IP address such as 127.0.0.1");
+            throw new UsageException(bind + " is not an address of this machine: give an IP address such as 127.0.0.1", Hint.SERVE_ADDRESS);
         }
         if (!Files.isDirectory(layout.versionsJson().getParent())) {
             throw new UsageException(layout.root() + " has no firmware/ folder: initialise it with 'iotasign site init' or give the site folder");
@@ -123,8 +124,7 @@ public final class SiteServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // Reporting the start failure matters more.
             }
-            throw new EnvironmentException("cannot listen on " + bind + ":" + port + ": " + e.getMessage()
-                    + ": choose another --port or stop what is using it");
+            throw new EnvironmentException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), Hint.SERVE_PORT_TAKEN);
         }
         return new SiteServer(server, connector, address.getHostAddress());
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.iotasign.EnvironmentException;
+import org.iotasign.Hint;
 import org.iotasign.RejectedException;
 import org.iotasign.io.AtomicFile;
 
@@ -129,8 +130,7 @@ public final class SoftHsmStore {
      */
     public void initToken(String label, byte[] soPin, byte[] userPin) {
         if (tokenLabels().contains(label)) {
-            throw new RejectedException("a token labelled '" + label + "' already exists in " + conf
-                    + ": use it, or pass --if-absent to accept an existing token");
+            throw new RejectedException("a token labelled '" + label + "' already exists in " + conf, Hint.ACCEPT_EXISTING_TOKEN);
         }
         softhsmUtil(List.of("--init-token", "--free", "--label", label,
                 "--so-pin", new String(soPin, StandardCharsets.UTF_8), "--pin", new String(userPin, StandardCharsets.UTF_8)));

@@ -2,7 +2,6 @@ package org.iotasign.usb;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -11,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -324,11 +321,10 @@ public final class DriveProcessor {
                 return;
             }
         }
-        Optional<String> earlier = earlierVerdict(folders.rejected(), reasonName, review.digestHex());
-        // A refusal is decided again each pass (an override flag may now allow it); an operator's decline stands.
-        if (earlier.isPresent() && (review.refused() || !earlier.get().equals("refused"))) {
+        Optional<ReasonFile.Verdict> earlier = earlierDecision(earlierReason(folders.rejected(), reasonName), review.digestHex(), review.refused());
+        if (earlier.isPresent()) {
             report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + reasonName);
-            out.println(TerminalText.quoted(name) + ": already " + TerminalText.of(earlier.get()) + " (see rejected/" + reasonName
+            out.println(TerminalText.quoted(name) + ": already " + earlier.get().word() + " (see rejected/" + reasonName
                     + "; delete it to have the blob reviewed again)");
             return;
         }
@@ -338,7 +334,7 @@ public final class DriveProcessor {
         out.flush();
         if (review.refused()) {
             long seq = desk.refuse(review).seq();
-            writeReason(folders.rejected(), reasonName, name, review, "refused", review.reasons(), seq);
+            writeReason(folders.rejected(), reasonName, name, review, ReasonFile.Verdict.REFUSED, review.reasons(), seq);
             report.add(name, DriveReport.Result.REFUSED, review.reasons().get(0));
             out.println(TerminalText.quoted(name) + ": REFUSED: reason written to rejected/" + reasonName);
             return;
@@ -351,7 +347,7 @@ public final class DriveProcessor {
             if (!answer.confirmed()) {
                 long seq = desk.decline(review, answer.why()).seq();
                 if (answer.decided()) {
-                    writeReason(folders.rejected(), reasonName, name, review, "declined", List.of(answer.why()), seq);
+                    writeReason(folders.rejected(), reasonName, name, review, ReasonFile.Verdict.DECLINED, List.of(answer.why()), seq);
                 }
                 report.add(name, DriveReport.Result.DECLINED, answer.why());
                 out.println(TerminalText.quoted(name) + ": declined: " + TerminalText.line(answer.why()));
@@ -365,7 +361,7 @@ public final class DriveProcessor {
             signed = desk.sign(review, mode);
         } catch (RejectedException e) {
             // The ledger changed between review and signature (another signer): recorded as a refusal.
-            writeReason(folders.rejected(), reasonName, name, review, "refused", List.of(e.getMessage()), 0);
+            writeReason(folders.rejected(), reasonName, name, review, ReasonFile.Verdict.REFUSED, List.of(e.getMessage()), 0);
             report.add(name, DriveReport.Result.REFUSED, e.getMessage());
             out.println(TerminalText.quoted(name) + ": REFUSED: " + TerminalText.line(e.getMessage()));
             return;
@@ -435,45 +431,33 @@ public final class DriveProcessor {
         report.add(name, DriveReport.Result.IGNORED, why);
         out.println(TerminalText.quoted(name) + ": " + TerminalText.line(why));
         if (attributes(folders.rejected(), Path.of(reasonName)).isEmpty()) {
-            writeReason(folders.rejected(), reasonName, name, null, "ignored", List.of(why), 0);
+            writeReason(folders.rejected(), reasonName, name, null, ReasonFile.Verdict.IGNORED, List.of(why), 0);
         }
     }
 
-    /** The verdict of {@code rejected/<reason name>} when it is about these bytes. */
-    private static Optional<String> earlierVerdict(SafeFolder rejected, String reasonName, String digestHex) {
+    /** {@code rejected/<reason name>}, when there is one this class could have written. */
+    private static Optional<ReasonFile> earlierReason(SafeFolder rejected, String reasonName) {
         try {
             Optional<byte[]> text = rejected.read(Path.of(reasonName), MAX_REASON_FILE);
-            if (text.isEmpty()) {
-                return Optional.empty();
-            }
-            List<String> lines = new String(text.get(), StandardCharsets.UTF_8).lines().toList();
-            if (!lines.contains("digest       " + digestHex)) {
-                return Optional.empty();
-            }
-            return lines.stream().filter(l -> l.startsWith("verdict      ")).map(l -> l.substring(13).strip()).findFirst();
+            return text.isEmpty() ? Optional.empty() : Optional.of(ReasonFile.parse(text.get()));
         } catch (IOException e) {
-            return Optional.empty(); // Missing, a link, or unreadable: no earlier verdict to honour.
+            return Optional.empty(); // Missing, a link, unreadable or not a reason file: no earlier verdict to honour.
         }
     }
 
-    private static void writeReason(SafeFolder rejected, String reasonName, String name, Review review, String verdict,
+    /**
+     * The earlier verdict that stands for these bytes, if any. A refusal is decided again
+     * each pass (an override flag may now allow it); an operator's decline stands.
+     */
+    static Optional<ReasonFile.Verdict> earlierDecision(Optional<ReasonFile> earlier, String digestHex, boolean refusedNow) {
+        return earlier.filter(r -> r.isAbout(digestHex))
+                .map(ReasonFile::verdict)
+                .filter(v -> refusedNow || v != ReasonFile.Verdict.REFUSED);
+    }
+
+    private static void writeReason(SafeFolder rejected, String reasonName, String name, Review review, ReasonFile.Verdict verdict,
                                     List<String> reasons, long seq) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("input        ").append(TerminalText.of(name, 1024)).append('\n'); // in full: a name has 255 bytes at most
-        sb.append("verdict      ").append(verdict).append('\n');
-        if (review != null) {
-            sb.append("version      ").append(review.version().map(TerminalText::quoted).orElse("(not a valid blob)")).append('\n');
-            sb.append("digest       ").append(review.digestHex()).append('\n');
-            sb.append("fingerprint  ").append(review.digestFingerprint()).append('\n');
-        }
-        sb.append("time         ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
-        if (seq > 0) {
-            sb.append("ledger       record ").append(seq).append('\n');
-        }
-        for (String r : reasons) {
-            sb.append("reason       ").append(TerminalText.line(r)).append('\n');
-        }
-        writeOnDrive(rejected, reasonName, sb.toString().getBytes(StandardCharsets.UTF_8), true);
+        writeOnDrive(rejected, reasonName, ReasonFile.of(name, review, verdict, reasons, seq).bytes(), true);
     }
 
     /**

@@ -39,7 +39,7 @@ class GzipFirmwareTest {
 
     @Test
     void theFlagDoesNotLiftTheSizeLimit() {
-        Findings f = FirmwareRules.check(GZIP_FIRMWARE, FirmwareLimit.override(100).acceptingGzip());
+        Findings f = FirmwareRules.check(GZIP_FIRMWARE, new FirmwareLimit(100, "--max-firmware 100", false).acceptingGzip());
         assertTrue(f.problems().get(0).contains("larger than --max-firmware 100"), f.problems()::toString);
     }
 

@@ -1,4 +1,4 @@
-package org.iotasign.release;
+package org.iotasign.cli;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -12,13 +12,19 @@ import java.util.Map;
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.release.ReleaseBlob;
+import org.iotasign.release.ReleaseEntry;
+import org.iotasign.release.ReleaseLayout;
 
-/** Gathers the files to pack from the build machine's disk, refusing anything that is not a plain file. */
-public final class ReleaseInputs {
+/**
+ * Gathers the files {@code pack} was given ({@code --firmware}, {@code --web-dir}, {@code --file}) from the
+ * build machine's disk, refusing anything that is not a plain file. Its messages name the options.
+ */
+final class ReleaseInputs {
     private ReleaseInputs() {
     }
 
-    public static List<ReleaseEntry> collect(Path firmware, Path webDir, Map<String, Path> extraFiles) {
+    static List<ReleaseEntry> collect(Path firmware, Path webDir, Map<String, Path> extraFiles) {
         List<ReleaseEntry> entries = new ArrayList<>();
         entries.add(new ReleaseEntry(ReleaseLayout.FIRMWARE_NAME, readPlainFile(firmware, "--firmware")));
         if (webDir != null) {
