@@ -141,9 +141,7 @@ final class BridgeCommand implements Runnable {
             BridgeResult result = submitCancellable(bridge, unsigned);
             progress.finish();
 
-            byte[] signed = new byte[unsigned.length + result.signature().length];
-            System.arraycopy(unsigned, 0, signed, 0, unsigned.length);
-            System.arraycopy(result.signature(), 0, signed, unsigned.length, result.signature().length);
+            byte[] signed = ReleaseBlob.withSignature(unsigned, result.signature());
             DeviceVerdict check = DeviceVerifier.verify(signed, result.signerKey(), null, limits.limit());
             if (!check.deviceAccepts()) {
                 throw new EnvironmentException("the signed blob does not pass the device's check under key "

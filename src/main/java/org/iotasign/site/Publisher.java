@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +15,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.TerminalText;
 
@@ -95,12 +93,12 @@ public final class Publisher {
             blob = readLimited(release, MAX_RELEASE, "release");
             String version = verifiedVersion(release, blob, notes);
             blobTarget = layout.blob(version);
-            String sha = sha256Hex(blob);
+            String sha = Hashes.sha256Hex(blob);
             if (Files.exists(blobTarget)) {
                 byte[] existing = readLimited(blobTarget, MAX_RELEASE, "published release");
                 if (!Arrays.equals(existing, blob)) {
                     throw new RejectedException("version " + version + " is already published with different bytes (site "
-                            + Fingerprints.of(sha256(existing)) + ", new " + Fingerprints.of(sha256(blob))
+                            + Fingerprints.of(Hashes.sha256(existing)) + ", new " + Fingerprints.of(Hashes.sha256(blob))
                             + "): a published version never changes; release the new build under a new version");
                 }
                 notes.add(layout.relative(blobTarget) + " already published with identical bytes");
@@ -191,14 +189,14 @@ public final class Publisher {
                 history.put("reason", req.reason().orElse(""));
             }
             // Intent first: once versions.json changes, its record (and a rollback's reason) is already on disk.
-            history.put("versions_before", sha256Hex(beforeBytes));
-            history.put("versions_after", sha256Hex(afterBytes));
+            history.put("versions_before", Hashes.sha256Hex(beforeBytes));
+            history.put("versions_after", Hashes.sha256Hex(afterBytes));
             History.append(layout.historyFile(), history);
             try {
                 AtomicFile.write(layout.versionsJson(), afterBytes, true, SiteLayout.SERVED_FILE);
             } catch (RuntimeException e) {
                 try {
-                    History.append(layout.historyFile(), History.interruptedEntry(history, sha256Hex(beforeBytes)));
+                    History.append(layout.historyFile(), History.interruptedEntry(history, Hashes.sha256Hex(beforeBytes)));
                 } catch (RuntimeException alsoFailed) {
                     // The next publish records it: versions.json still matches this line's versions_before.
                 }
@@ -234,7 +232,7 @@ public final class Publisher {
         }
         if (History.agreement(entries, versions, VersionsFile.empty().toBytes()) == History.Agreement.INTERRUPTED) {
             ObjectNode last = entries.get(entries.size() - 1);
-            History.append(layout.historyFile(), History.interruptedEntry(last, sha256Hex(versions)));
+            History.append(layout.historyFile(), History.interruptedEntry(last, Hashes.sha256Hex(versions)));
             notes.add("the publish recorded at " + last.path("time").asText() + " was interrupted before versions.json changed;"
                     + " recorded in the history as not done");
         }
@@ -274,7 +272,7 @@ public final class Publisher {
             if (!verdict.problems().isEmpty()) {
                 throw new RejectedException("release " + v + " is accepted by devices but unsafe to publish: " + String.join("; ", verdict.problems()));
             }
-            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(sha256(blob)) + "): signature verifies with site key "
+            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(Hashes.sha256(blob)) + "): signature verifies with site key "
                     + site.key().fingerprint() + "; " + verdict.explanation());
             return v;
         } catch (IOException e) {
@@ -308,17 +306,5 @@ public final class Publisher {
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + p + ": " + AtomicFile.describe(e));
         }
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256Hex(byte[] data) {
-        return HexFormat.of().formatHex(sha256(data));
     }
 }

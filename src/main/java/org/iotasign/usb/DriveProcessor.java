@@ -9,8 +9,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.SafeFolder;
 import org.iotasign.io.TerminalText;
@@ -404,7 +403,7 @@ public final class DriveProcessor {
             return Existing.OTHER_CONTENT;
         }
         byte[] sig = Arrays.copyOfRange(signed, body, signed.length);
-        return desk.key().publicKey().verify(sha256(unsigned), sig) ? Existing.THIS_BLOB_SIGNED : Existing.NOT_OURS;
+        return desk.key().publicKey().verify(Hashes.sha256(unsigned), sig) ? Existing.THIS_BLOB_SIGNED : Existing.NOT_OURS;
     }
 
     /** Writes a missing receipt for a signed file that a killed pass left without one. */
@@ -530,7 +529,7 @@ public final class DriveProcessor {
                 throw new EnvironmentException("signed/" + file + " read back wrong: the drive is failing; use another drive");
             }
             int body = signed.length - Ed25519PublicKey.SIGNATURE_LENGTH;
-            byte[] digest = sha256(Arrays.copyOf(signed, body));
+            byte[] digest = Hashes.sha256(Arrays.copyOf(signed, body));
             byte[] sig = Arrays.copyOfRange(signed, body, signed.length);
             if (!Arrays.equals(digest, o.getValue()) || !key.verify(digest, sig)) {
                 throw new EnvironmentException("signed/" + file + " read back does not match the digest that was signed ("
@@ -564,14 +563,6 @@ public final class DriveProcessor {
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + signedDir.pathOf(name) + ": " + AtomicFile.describe(e)
                     + ": the drive was removed or is damaged; re-insert it and run again");
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
