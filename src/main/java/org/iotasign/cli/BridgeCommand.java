@@ -14,6 +14,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.Progress;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
@@ -21,7 +22,6 @@ import org.iotasign.release.ReleaseBlob;
 import org.iotasign.seriallink.BridgeListener;
 import org.iotasign.seriallink.BridgeResult;
 import org.iotasign.seriallink.BridgeSettings;
-import org.iotasign.seriallink.ProgressPrinter;
 import org.iotasign.seriallink.SerialBridge;
 import org.iotasign.seriallink.SerialPortLink;
 
@@ -108,7 +108,7 @@ final class BridgeCommand implements Runnable {
             byte[] unsigned = ReleaseBlob.readBytes(in);
             ReleaseBlob parsed = ReleaseBlob.parseUnsigned(unsigned, limits.limit());
             PrintWriter stdout = spec.commandLine().getOut();
-            ProgressPrinter progress = new ProgressPrinter(stdout, ProgressPrinter.stdoutIsTerminal(), "sending");
+            Progress progress = new Progress("sending", unsigned.length, stdout, Progress.stdoutIsTerminal(), System::nanoTime);
             stdout.println("blob " + TerminalText.quoted(in.getFileName().toString()) + ": version " + TerminalText.quoted(parsed.version()) + ", " + unsigned.length
                     + " bytes, digest " + parsed.digestFingerprint());
             stdout.flush();
@@ -120,7 +120,7 @@ final class BridgeCommand implements Runnable {
 
                 @Override
                 public void progress(long acknowledgedBytes, long totalBytes) {
-                    progress.update(acknowledgedBytes, totalBytes);
+                    progress.update(acknowledgedBytes);
                 }
             };
             AtomicBoolean openedOnce = new AtomicBoolean();
