@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.iotasign.io.JsonText;
 import org.iotasign.selftest.ModuleScan;
 import org.iotasign.selftest.NetworkCheck;
 import org.iotasign.selftest.SelfTest;
@@ -53,7 +54,7 @@ final class SelftestCommand implements Callable<Integer> {
         SelfTest.Report r = SelfTest.run(Main.Version.current(), KeyUri.parse(key), token.context(), ledger, allowNetwork);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(r));
+            out.println(JsonText.forTerminal(r));
         } else {
             printText(r, out);
         }
