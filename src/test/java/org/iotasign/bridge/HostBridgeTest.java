@@ -19,6 +19,7 @@ import org.iotasign.seriallink.FaultyLink;
 import org.iotasign.seriallink.FaultyRelay;
 import org.iotasign.seriallink.SerialPortLink;
 import org.iotasign.seriallink.SignerOnPort;
+import org.iotasign.testing.Digests;
 import org.iotasign.testing.SocatPty;
 import org.iotasign.testing.Tools;
 import org.junit.jupiter.api.Assumptions;
@@ -77,14 +78,10 @@ class HostBridgeTest {
         return p;
     }
 
-    static byte[] sha256(byte[] b) throws Exception {
-        return java.security.MessageDigest.getInstance("SHA-256").digest(b);
-    }
-
     @Test
     void hostBuiltBridgeCoreGetsAVerifiableSignatureFromTheJavaSigner() throws Exception {
         Path blob = blob(300_000);
-        byte[] digest = sha256(Files.readAllBytes(blob));
+        byte[] digest = Digests.sha256(Files.readAllBytes(blob));
         try (SocatPty pty = new SocatPty(dir);
              SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
             Outcome o = runHostBridge(pty.deviceSide, blob, digest);
@@ -102,7 +99,7 @@ class HostBridgeTest {
     @Test
     void hostBridgeWithSmallChunksAndStopAndWaitAlsoWorks() throws Exception {
         Path blob = blob(5000);
-        byte[] digest = sha256(Files.readAllBytes(blob));
+        byte[] digest = Digests.sha256(Files.readAllBytes(blob));
         try (SocatPty pty = new SocatPty(dir);
              SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
             Outcome o = runHostBridge(pty.deviceSide, blob, digest, "1", "100");
@@ -114,7 +111,7 @@ class HostBridgeTest {
     @Test
     void wrongDigestFromTheUploaderIsRefusedByTheSigner() throws Exception {
         Path blob = blob(4000);
-        byte[] wrong = sha256(new byte[] {1, 2, 3});
+        byte[] wrong = Digests.sha256(new byte[] {1, 2, 3});
         try (SocatPty pty = new SocatPty(dir);
              SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
             Outcome o = runHostBridge(pty.deviceSide, blob, wrong);
@@ -137,7 +134,7 @@ class HostBridgeTest {
             try (FaultyRelay relay = new FaultyRelay(relayA, relayB, rates, 7)) {
                 for (int i = 0; i < 12; i++) {
                     Path blob = blob(1 + rnd.nextInt(12_000));
-                    byte[] digest = sha256(Files.readAllBytes(blob));
+                    byte[] digest = Digests.sha256(Files.readAllBytes(blob));
                     Outcome o = runHostBridge(toBridge.deviceSide, blob, digest, "4", "256", "60");
                     assertEquals(0, o.code(), "transfer " + i + ": " + o.stdout() + "\n" + o.stderr());
                     String[] f = o.stdout().split(" ");
@@ -153,7 +150,7 @@ class HostBridgeTest {
     @Test
     void aRestartedHostBridgeSkipsWhatTheSignerAlreadyHas() throws Exception {
         Path blob = blob(200_000);
-        byte[] digest = sha256(Files.readAllBytes(blob));
+        byte[] digest = Digests.sha256(Files.readAllBytes(blob));
         try (SocatPty pty = new SocatPty(dir);
              SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
             // First upload: killed once half the blob is acknowledged (an ESP8266 losing power).
