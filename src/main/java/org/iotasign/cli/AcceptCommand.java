@@ -16,6 +16,7 @@ import org.iotasign.espflash.JSerialCommTransport;
 import org.iotasign.espflash.ResetMode;
 import org.iotasign.espflash.Timings;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.Progress;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
@@ -126,7 +127,7 @@ final class AcceptCommand implements Callable<Integer> {
         AcceptanceRun.Plan plan = new AcceptanceRun.Plan(oldBlob.version(), newVersion, newBytes, updateClass, site, server,
                 expectRefusal, timeout * 1000);
         FlashSession.Request request = new FlashSession.Request(port, baud, beforeMode, afterMode, 0, oldBlob.firmware(), Timings.ESPTOOL);
-        AcceptanceRun.Report report = AcceptanceRun.run(plan, request, JSerialCommTransport::open, out, System.console() != null);
+        AcceptanceRun.Report report = AcceptanceRun.run(plan, request, JSerialCommTransport::open, out, Progress.stdoutIsTerminal());
         if (transcript != null) {
             AtomicFile.write(transcript, report.transcript(), force);
         }

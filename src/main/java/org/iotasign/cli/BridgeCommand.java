@@ -14,6 +14,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.Progress;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
@@ -21,7 +22,6 @@ import org.iotasign.release.ReleaseBlob;
 import org.iotasign.seriallink.BridgeListener;
 import org.iotasign.seriallink.BridgeResult;
 import org.iotasign.seriallink.BridgeSettings;
-import org.iotasign.seriallink.ProgressPrinter;
 import org.iotasign.seriallink.Protocol;
 import org.iotasign.seriallink.SerialBridge;
 import org.iotasign.seriallink.SerialPortLink;
@@ -111,7 +111,7 @@ final class BridgeCommand implements Runnable {
             byte[] unsigned = ReleaseBlob.readBytes(in);
             ReleaseBlob parsed = ReleaseBlob.parseUnsigned(unsigned, limits.limit());
             PrintWriter stdout = spec.commandLine().getOut();
-            ProgressPrinter progress = new ProgressPrinter(stdout, ProgressPrinter.stdoutIsTerminal(), "sending");
+            Progress progress = new Progress("sending", unsigned.length, stdout, Progress.stdoutIsTerminal(), System::nanoTime);
             stdout.println("blob " + TerminalText.quoted(in.getFileName().toString()) + ": version " + TerminalText.quoted(parsed.version()) + ", " + unsigned.length
                     + " bytes, digest " + parsed.digestFingerprint());
             stdout.flush();
@@ -123,7 +123,7 @@ final class BridgeCommand implements Runnable {
 
                 @Override
                 public void progress(long acknowledgedBytes, long totalBytes) {
-                    progress.update(acknowledgedBytes, totalBytes);
+                    progress.update(acknowledgedBytes);
                 }
             };
             AtomicBoolean openedOnce = new AtomicBoolean();
@@ -144,9 +144,7 @@ final class BridgeCommand implements Runnable {
             BridgeResult result = submitCancellable(bridge, unsigned);
             progress.finish();
 
-            byte[] signed = new byte[unsigned.length + result.signature().length];
-            System.arraycopy(unsigned, 0, signed, 0, unsigned.length);
-            System.arraycopy(result.signature(), 0, signed, unsigned.length, result.signature().length);
+            byte[] signed = ReleaseBlob.withSignature(unsigned, result.signature());
             DeviceVerdict check = DeviceVerifier.verify(signed, result.signerKey(), null, limits.limit());
             if (!check.deviceAccepts()) {
                 throw new EnvironmentException("the signed blob does not pass the device's check under key "

@@ -19,6 +19,7 @@ import org.iotasign.espflash.ResetMode;
 import org.iotasign.espflash.Timings;
 import org.iotasign.espimage.FlashParams;
 import org.iotasign.io.AtomicFile;
+import org.iotasign.io.Progress;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
@@ -136,7 +137,7 @@ final class FlashCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "flashing %s (%d bytes) at 0x%05x over %s%n", what, image.length, offset, port);
         out.flush();
         FlashSession.Request request = new FlashSession.Request(port, baud, beforeMode, afterMode, offset, image, Timings.ESPTOOL);
-        FlashSession.Summary s = FlashSession.run(request, JSerialCommTransport::open, out, System.console() != null);
+        FlashSession.Summary s = FlashSession.run(request, JSerialCommTransport::open, out, Progress.stdoutIsTerminal());
         out.println(TerminalText.line(s.describe()));
         out.printf(Locale.ROOT, "%d bytes on the wire in %.1f s%n", s.wireBytes(), s.result().nanos() / 1e9);
         out.flush();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.io.JsonText;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.release.ReleaseSummary;
 import org.iotasign.release.ReleaseSummary.NamedKey;
@@ -50,7 +51,7 @@ final class InspectCommand implements Callable<Integer> {
         ReleaseBlob blob = ReleaseBlob.read(CliFiles.existingFile(blobPath), limits.limit());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(ReleaseSummary.describe(blob, keys)));
+            out.println(JsonText.forTerminal(ReleaseSummary.describe(blob, keys)));
         } else {
             ReleaseSummary.text(blob, keys).forEach(out::println);
         }

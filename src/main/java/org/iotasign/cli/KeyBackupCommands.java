@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.TerminalText;
 import org.iotasign.EnvironmentException;
 import org.iotasign.IotasignException;
@@ -377,7 +378,7 @@ final class KeyBackupCommands {
                     throw new EnvironmentException("token '" + created.tokenLabel() + "' made the imported key extractable: "
                             + "remove " + created.uri() + " and use a token that honours CKA_EXTRACTABLE=false");
                 }
-                byte[] digest = sha256(CHALLENGE);
+                byte[] digest = Hashes.sha256(CHALLENGE);
                 if (!publicKey.verify(digest, k.signer().sign(digest))) {
                     throw new EnvironmentException("token '" + created.tokenLabel() + "' does not sign as the imported key: remove "
                             + created.uri() + " and check the token");
@@ -422,14 +423,6 @@ final class KeyBackupCommands {
             return SecureRandom.getInstanceStrong();
         } catch (NoSuchAlgorithmException e) {
             throw new EnvironmentException("this Java has no strong random source (securerandom.strongAlgorithms): fix the JDK");
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

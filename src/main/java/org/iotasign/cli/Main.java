@@ -180,13 +180,7 @@ public final class Main implements Runnable {
         if (where.isEmpty() && trace.length > 0) {
             where = trace[0].getClassName() + "." + trace[0].getMethodName();
         }
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((e.getClass().getName() + "@" + where).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "IE-" + java.util.HexFormat.of().formatHex(h, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException impossible) {
-            return "IE-00000000";
-        }
+        return "IE-" + org.iotasign.crypto.Hashes.sha256Hex(e.getClass().getName() + "@" + where).substring(0, 8);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.Callable;
 
+import org.iotasign.io.JsonText;
 import org.iotasign.io.TerminalText;
 import org.iotasign.selftest.ModuleScan;
 import org.iotasign.selftest.NetworkCheck;
@@ -55,7 +56,7 @@ final class SelftestCommand implements Callable<Integer> {
         SelfTest.Report r = SelfTest.run(Main.Version.current(), KeyUri.parse(key), token.context(), ledger, allowNetwork);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(r));
+            out.println(JsonText.forTerminal(r));
         } else {
             printText(r, out);
         }

@@ -16,9 +16,9 @@ import java.util.function.BooleanSupplier;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.UsageException;
+import org.iotasign.io.Progress;
 import org.iotasign.io.TerminalText;
 import org.iotasign.seriallink.DeskSigningService;
-import org.iotasign.seriallink.ProgressPrinter;
 import org.iotasign.seriallink.SerialPortLink;
 import org.iotasign.seriallink.SerialSigner;
 import org.iotasign.seriallink.SignerConsole;
@@ -77,7 +77,7 @@ final class SerialSignerCommand implements Callable<Integer> {
             throw new UsageException("--baud and --max-blob must be positive, --max-requests 0 or more");
         }
         PrintWriter out = spec.commandLine().getOut();
-        boolean terminal = ProgressPrinter.stdoutIsTerminal();
+        boolean terminal = Progress.stdoutIsTerminal();
         Operator operator = yes ? Operator.unattended()
                 : Operator.typingVersion(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), out);
         // Fail now, with the port's own message, if it is missing: later losses are retried.

@@ -177,7 +177,7 @@ final class SiteCommand implements Runnable {
             S3Location location = S3Location.parse(to);
             PrintWriter out = spec.commandLine().getOut();
             try (ObjectStore store = s3.open(location)) {
-                SitePush push = new SitePush(opened, store, location, out, System.console() != null, System::nanoTime);
+                SitePush push = new SitePush(opened, store, location, out, Progress.stdoutIsTerminal(), System::nanoTime);
                 SitePush.Plan plan = push.plan(deleteStale);
                 push.print(plan);
                 if (dryRun) {

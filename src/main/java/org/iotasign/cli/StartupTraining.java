@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.crypto.KeyFormats;
 import org.iotasign.crypto.SoftwareEd25519Signer;
 
@@ -72,7 +71,7 @@ public final class StartupTraining {
         run("pack", "--version", "02_00_00", "--firmware", firmware.toString(), "-o", unsigned.toString());
         if (Files.isRegularFile(unsigned)) {
             byte[] blob = Files.readAllBytes(unsigned);
-            byte[] signature = key.sign(sha256(blob));
+            byte[] signature = key.sign(Hashes.sha256(blob));
             try (OutputStream o = Files.newOutputStream(signed)) {
                 o.write(blob);
                 o.write(signature);
@@ -124,14 +123,6 @@ public final class StartupTraining {
             }
         } catch (IOException e) {
             // No jar to list: the commands run below still fill the archive.
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.io.JsonText;
 import org.iotasign.io.TerminalText;
 import org.iotasign.release.DeviceVerdict;
 import org.iotasign.release.DeviceVerifier;
@@ -83,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
             });
             m.put("problems", verdict.findings().problems());
             m.put("warnings", verdict.findings().warnings());
-            out.println(Json.write(m));
+            out.println(JsonText.forTerminal(m));
         } else {
             verdict.deviceLog().forEach(line -> out.println("device: " + TerminalText.line(line)));
             out.println((verdict.deviceAccepts() ? "device accepts: " : "device rejects: ") + TerminalText.line(verdict.explanation()));

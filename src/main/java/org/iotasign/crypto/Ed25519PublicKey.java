@@ -1,7 +1,5 @@
 package org.iotasign.crypto;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -47,7 +45,7 @@ public final class Ed25519PublicKey {
      * of four hex digits. Shown by every command that uses a key.
      */
     public String fingerprint() {
-        return Fingerprints.of(sha256(bytes));
+        return Fingerprints.of(Hashes.sha256(bytes));
     }
 
     /** Plain Ed25519 verification of {@code signature} over {@code message}; never throws on bad input. */
@@ -80,14 +78,6 @@ public final class Ed25519PublicKey {
             return true;
         }
         return false;
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -1,12 +1,11 @@
 package org.iotasign.espflash;
 
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.function.Consumer;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.Progress;
 
 /**
@@ -192,11 +191,7 @@ public final class Esp8266Flasher {
     }
 
     public static String md5(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(Hashes.md5(data));
     }
 
     static String hex(int v) {

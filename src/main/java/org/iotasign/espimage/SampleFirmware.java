@@ -1,11 +1,10 @@
 package org.iotasign.espimage;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.List;
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.crypto.Hashes;
 
 /**
  * Builds deterministic, structurally real Arduino-core firmware.bin files for tests and demos:
@@ -134,16 +133,12 @@ public final class SampleFirmware {
     }
 
     private static long seed(String label) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(label.getBytes(StandardCharsets.UTF_8));
-            long s = 0;
-            for (int i = 0; i < 8; i++) {
-                s = s << 8 | (d[i] & 0xff);
-            }
-            return s;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        byte[] d = Hashes.sha256(label.getBytes(StandardCharsets.UTF_8));
+        long s = 0;
+        for (int i = 0; i < 8; i++) {
+            s = s << 8 | (d[i] & 0xff);
         }
+        return s;
     }
 
     static void putU32(byte[] b, int at, long value) {

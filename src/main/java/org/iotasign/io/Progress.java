@@ -19,18 +19,29 @@ public final class Progress {
     private final boolean terminal;
     private final LongSupplier clock;
     private final long start;
+    private final long from;
     private long done;
     private long lastDraw;
     private int lastDecile = -1;
-    private boolean finished;
+    private boolean barOnLine;
 
     /**
      * @param terminal true to redraw a bar in place, false for plain lines
      * @param clock    nanosecond clock (System::nanoTime; tests pass their own)
      */
     public Progress(String label, long total, PrintWriter out, boolean terminal, LongSupplier clock) {
+        this(label, total, 0, out, terminal, clock);
+    }
+
+    /**
+     * @param from bytes already done when this run starts (a resumed transfer): the rate
+     *             counts only what this run moves
+     */
+    public Progress(String label, long total, long from, PrintWriter out, boolean terminal, LongSupplier clock) {
         this.label = label;
         this.total = Math.max(0, total);
+        this.from = Math.min(this.total, Math.max(0, from));
+        this.done = this.from;
         this.out = out;
         this.terminal = terminal;
         this.clock = clock;
@@ -38,14 +49,25 @@ public final class Progress {
         this.lastDraw = start - REDRAW_NANOS;
     }
 
-    public void advance(long bytes) {
-        done = Math.min(total, done + bytes);
+    /** True when standard output is an interactive terminal, where the bar is redrawn in place. */
+    public static boolean stdoutIsTerminal() {
+        return System.console() != null;
+    }
+
+    public synchronized void advance(long bytes) {
+        update(done + bytes);
+    }
+
+    /** Sets the bytes done so far (clamped to the total). */
+    public synchronized void update(long doneBytes) {
+        done = Math.min(total, Math.max(0, doneBytes));
         long now = clock.getAsLong();
         if (terminal) {
             if (done == total || now - lastDraw >= REDRAW_NANOS) {
                 lastDraw = now;
                 out.print("\r" + line(now));
                 out.flush();
+                barOnLine = true;
             }
         } else {
             int decile = total == 0 ? 10 : (int) (done * 10 / total);
@@ -57,22 +79,30 @@ public final class Progress {
         }
     }
 
-    /** Ends the bar's line; the caller prints its summary next. */
-    public void finish() {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        if (terminal) {
+    /**
+     * Ends the line a bar is drawn on, redrawn with the latest figures, so that the next
+     * output starts on its own line; with no bar on the line it prints nothing. Later
+     * updates draw the bar again.
+     */
+    public synchronized void finish() {
+        if (barOnLine) {
+            barOnLine = false;
             out.print("\r" + line(clock.getAsLong()) + "\n");
             out.flush();
         }
     }
 
-    /** Bytes per second so far (0 before any time has passed). */
-    public double rate(long now) {
+    /** Prints a status line without tearing the bar. */
+    public synchronized void line(String text) {
+        finish();
+        out.println(text);
+        out.flush();
+    }
+
+    /** Bytes per second so far in this run (0 before any time has passed). */
+    public synchronized double rate(long now) {
         double seconds = (now - start) / 1e9;
-        return seconds <= 0 ? 0 : done / seconds;
+        return seconds <= 0 ? 0 : (done - from) / seconds;
     }
 
     String line(long now) {

@@ -1,11 +1,10 @@
 package org.iotasign.keybackup;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.crypto.Hashes;
 
 /**
  * A ceremony's id: the first 40 bits of SHA-256("iotasign ceremony id" || public key), as
@@ -25,13 +24,6 @@ public final class CeremonyId {
     }
 
     static byte[] bytesOf(Ed25519PublicKey key) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(DOMAIN);
-            md.update(key.bytes());
-            return Arrays.copyOf(md.digest(), BYTES);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Arrays.copyOf(Hashes.sha256(DOMAIN, key.bytes()), BYTES);
     }
 }

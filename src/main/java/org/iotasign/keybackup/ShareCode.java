@@ -2,10 +2,10 @@ package org.iotasign.keybackup;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 import org.iotasign.RejectedException;
+import org.iotasign.crypto.Hashes;
 
 /**
  * The text form of a {@link KeyShare} (share format 1), made to be written down by hand and
@@ -101,14 +101,7 @@ public final class ShareCode {
     }
 
     private static byte[] check(byte[] all) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(DOMAIN);
-            md.update(all, 0, BODY);
-            return Arrays.copyOf(md.digest(), CHECK);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Arrays.copyOf(Hashes.sha256(DOMAIN, Arrays.copyOf(all, BODY)), CHECK);
     }
 
     /** Groups of 4 characters joined by '-'. */

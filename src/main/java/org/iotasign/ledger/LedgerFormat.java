@@ -1,16 +1,13 @@
 package org.iotasign.ledger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import java.io.IOException;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.JsonText;
 
 /**
@@ -29,12 +26,12 @@ final class LedgerFormat {
     /** The line (without newline) for {@code r}, whose seq/time/prev are set; returns it with its hash. */
     static String line(LedgerRecord r) {
         String body = body(r);
-        String hash = sha256Hex(body);
+        String hash = Hashes.sha256Hex(body);
         return body.substring(0, body.length() - 1) + HASH_MEMBER + hash + "\"}";
     }
 
     static String hashOf(LedgerRecord r) {
-        return sha256Hex(body(r));
+        return Hashes.sha256Hex(body(r));
     }
 
     private static String body(LedgerRecord r) {
@@ -133,7 +130,7 @@ final class LedgerFormat {
         }
         String claimed = line.substring(at + HASH_MEMBER.length(), line.length() - 2);
         String body = line.substring(0, at) + "}";
-        if (!sha256Hex(body).equals(claimed)) {
+        if (!Hashes.sha256Hex(body).equals(claimed)) {
             throw new BadLine("its hash does not match its content (the record was edited)");
         }
         Map<?, ?> n;
@@ -194,13 +191,5 @@ final class LedgerFormat {
             }
         }
         return out;
-    }
-
-    static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

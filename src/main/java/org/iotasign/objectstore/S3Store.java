@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,6 +15,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.Hint;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
+import org.iotasign.crypto.Hashes;
 
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -148,7 +148,7 @@ public final class S3Store implements ObjectStore {
     public Optional<Fetched> fetch(String key) {
         return call("read " + key, () -> {
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
-                MessageDigest sha = sha256();
+                MessageDigest sha = Hashes.sha256();
                 byte[] buf = new byte[65536];
                 long n = 0;
                 for (int r; (r = in.read(buf)) > 0; ) {
@@ -252,13 +252,5 @@ public final class S3Store implements ObjectStore {
             return "";
         }
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

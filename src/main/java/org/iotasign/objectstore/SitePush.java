@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -25,6 +24,7 @@ import java.util.stream.Stream;
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.JsonText;
 import org.iotasign.io.Progress;
@@ -390,13 +390,13 @@ public final class SitePush {
 
     private LocalObject local(String path, Path file) {
         byte[] bytes = read(file);
-        return new LocalObject(path, file, bytes.length, digest("SHA-256", bytes), digest("MD5", bytes));
+        return new LocalObject(path, file, bytes.length, Hashes.sha256(bytes), Hashes.md5(bytes));
     }
 
     /** The bytes sent are the bytes planned: a file changed since is refused. */
     private byte[] reread(LocalObject o) {
         byte[] bytes = read(o.file());
-        if (!Arrays.equals(digest("SHA-256", bytes), o.sha256())) {
+        if (!Arrays.equals(Hashes.sha256(bytes), o.sha256())) {
             throw new RejectedException(o.path() + " changed while pushing (a publish at the same time?): push again");
         }
         return bytes;
@@ -410,14 +410,6 @@ public final class SitePush {
             return Files.readAllBytes(p);
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + p + ": " + AtomicFile.describe(e));
-        }
-    }
-
-    static byte[] digest(String algorithm, byte[] bytes) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -3,11 +3,11 @@ package org.iotasign.release;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.TerminalText;
 
 /**
@@ -62,7 +62,7 @@ final class DeviceWalk {
     }
 
     private void walk(ByteSource in, byte[] requestedVersion, int trailerLength) throws IOException {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Hashes.sha256();
         long size = in.size();
         long pos = 0;
         long binarySize = (size - trailerLength) & U32;
@@ -134,7 +134,7 @@ final class DeviceWalk {
                     }
                 }
             }
-            MessageDigest entrySha = sha256();
+            MessageDigest entrySha = Hashes.sha256();
             boolean paddingZero = true;
             long remaining = length;
             long dataOffset = 0;
@@ -205,13 +205,5 @@ final class DeviceWalk {
     /** Bytes as text for log lines: printable ASCII kept, the rest escaped. */
     static String ascii(byte[] b) {
         return TerminalText.of(new String(b, StandardCharsets.ISO_8859_1));
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

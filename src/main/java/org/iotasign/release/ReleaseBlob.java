@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,6 +94,13 @@ public final class ReleaseBlob {
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + path + ": " + AtomicFile.describe(e));
         }
+    }
+
+    /** The signed release: the unsigned bytes followed by the 64-byte signature over their digest. */
+    public static byte[] withSignature(byte[] unsigned, byte[] signature) {
+        byte[] signed = Arrays.copyOf(unsigned, unsigned.length + signature.length);
+        System.arraycopy(signature, 0, signed, unsigned.length, signature.length);
+        return signed;
     }
 
     private static DeviceWalk walk(Path path, int trailer) throws IOException {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.crypto.Hashes;
 
 /** Payload layouts of the message types (docs/serial-link.md, "Messages"); little-endian. */
 final class Messages {
@@ -44,11 +45,7 @@ final class Messages {
 
         /** The first 8 bytes of SHA-256 over the key: what operators compare as a fingerprint. */
         static byte[] fingerprintBytes(Ed25519PublicKey key) {
-            try {
-                return Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(key.bytes()), 8);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            return Arrays.copyOf(Hashes.sha256(key.bytes()), 8);
         }
     }
 

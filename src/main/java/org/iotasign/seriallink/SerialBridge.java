@@ -8,6 +8,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 
 /**
  * The bridge end: submits one blob to the signer and returns the signature, checked.
@@ -67,7 +68,7 @@ public final class SerialBridge {
 
         Submission(byte[] blob) {
             this.blob = blob;
-            this.digest = SerialSigner.sha256().digest(blob);
+            this.digest = Hashes.sha256(blob);
         }
     }
 

@@ -2,7 +2,6 @@ package org.iotasign.seriallink;
 
 import java.io.IOException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +15,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 
 /**
  * The signer end of the serial link. It holds at most one transfer (at most
@@ -75,7 +75,7 @@ public final class SerialSigner implements AutoCloseable {
             this.announce = announce;
             this.totalChunks = announce.totalChunks();
             this.buffer = new byte[(int) announce.length()];
-            this.sha = sha256();
+            this.sha = Hashes.sha256();
         }
 
         long receivedBytes() {
@@ -440,13 +440,5 @@ public final class SerialSigner implements AutoCloseable {
     private void error(FrameChannel ch, Frame f, ErrorCode code, String text) throws IOException {
         listener.protocolError(f.transfer(), code, text);
         ch.send(new Frame(FrameType.ERROR, 0, f.transfer(), f.seq(), new Messages.Error(code, text).encode()));
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

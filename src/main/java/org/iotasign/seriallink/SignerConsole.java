@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.io.Progress;
 import org.iotasign.io.TerminalText;
 
 /**
@@ -24,7 +25,7 @@ public final class SignerConsole implements SignerListener {
 
     private final PrintWriter out;
     private final boolean terminal;
-    private ProgressPrinter progress;
+    private Progress progress;
     private byte[] announced;
     private boolean waiting;
     private final Map<String, Integer> meanwhile = new TreeMap<>();
@@ -105,7 +106,7 @@ public final class SignerConsole implements SignerListener {
             return;
         }
         announced = announcedDigest.clone();
-        progress = new ProgressPrinter(out, terminal, "receiving");
+        progress = new Progress("receiving", length, receivedBytes, out, terminal, System::nanoTime);
         line(resumed
                 ? "resuming blob " + Fingerprints.of(announcedDigest) + " at byte " + receivedBytes + " of " + length
                 : "bridge announces a blob of " + length + " bytes, digest " + Fingerprints.of(announcedDigest));
@@ -114,7 +115,7 @@ public final class SignerConsole implements SignerListener {
     @Override
     public synchronized void progress(int transfer, long receivedBytes, long totalBytes) {
         if (progress != null) {
-            progress.update(receivedBytes, totalBytes);
+            progress.update(receivedBytes);
         }
     }
 

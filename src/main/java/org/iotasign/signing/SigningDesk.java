@@ -1,7 +1,5 @@
 package org.iotasign.signing;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.function.Function;
 
 import org.iotasign.IotasignException;
 import org.iotasign.RejectedException;
+import org.iotasign.crypto.Hashes;
 import org.iotasign.ledger.AnchorStore;
 import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
@@ -73,7 +72,7 @@ public final class SigningDesk {
      *                 different signed file of that version on the drive); refuses under rule (d)
      */
     public Review review(byte[] unsigned, String source, Optional<String> conflict) {
-        byte[] digest = sha256(unsigned);
+        byte[] digest = Hashes.sha256(unsigned);
         ReleaseBlob blob = null;
         String parseProblem = null;
         try {
@@ -137,8 +136,7 @@ public final class SigningDesk {
                         + ": the private and public key objects do not belong together; nothing was written, check 'iotasign key list'");
             }
             byte[] unsigned = review.bytes();
-            byte[] signed = Arrays.copyOf(unsigned, unsigned.length + signature.length);
-            System.arraycopy(signature, 0, signed, unsigned.length, signature.length);
+            byte[] signed = ReleaseBlob.withSignature(unsigned, signature);
             DeviceVerdict verdict = DeviceVerifier.verify(signed, key.publicKey(), null, limit);
             if (!verdict.deviceAccepts()) {
                 throw new RejectedException("the signed blob fails the device's verification: " + verdict.explanation()
@@ -240,14 +238,6 @@ public final class SigningDesk {
             return true;
         } catch (RejectedException e) {
             return false;
-        }
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.EnvironmentException;
 import org.iotasign.io.AtomicFile;
 
@@ -139,9 +140,9 @@ final class History {
      * new site's versions.json holds, the state before any history.
      */
     static Agreement agreement(List<ObjectNode> entries, byte[] versions, byte[] emptyVersions) {
-        String current = Publisher.sha256Hex(versions);
+        String current = Hashes.sha256Hex(versions);
         if (entries.isEmpty()) {
-            return current.equals(Publisher.sha256Hex(emptyVersions)) ? Agreement.AGREES : Agreement.DISAGREES;
+            return current.equals(Hashes.sha256Hex(emptyVersions)) ? Agreement.AGREES : Agreement.DISAGREES;
         }
         ObjectNode last = entries.get(entries.size() - 1);
         String action = last.path("action").asText();

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +15,7 @@ import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.TerminalText;
 
@@ -76,137 +74,179 @@ public final class Publisher {
         List<String> notes = new ArrayList<>();
         byte[] beforeBytes = readVersionsJson();
         recover(beforeBytes, notes);
-        VersionsFile before;
+        Plan plan = new Plan(parseVersionsJson(beforeBytes), notes);
+        req.release().ifPresent(release -> planRelease(req, release, plan));
+        req.tablesVersion().ifPresent(tv -> planTables(req, tv, plan));
+        copyNewFiles(plan);
+        byte[] afterBytes = plan.after.toBytes();
+        if (!Arrays.equals(afterBytes, beforeBytes)) {
+            switchVersionsJson(req, plan, beforeBytes, afterBytes);
+        }
+        return new PublishResult(new String(beforeBytes, StandardCharsets.UTF_8), new String(afterBytes, StandardCharsets.UTF_8),
+                plan.changes, notes);
+    }
+
+    /** What one publish will change: filled in by the planning steps, then carried out. */
+    private static final class Plan {
+        final VersionsFile before;
+        final List<String> notes;
+        final List<String> changes = new ArrayList<>();
+        final ObjectNode history = History.newEntry(History.PUBLISH);
+        VersionsFile after;
+        boolean rolledBack;
+        /** Bytes to copy to the site, or null when nothing new is to be copied. */
+        byte[] blob;
+        Path blobTarget;
+        byte[] tables;
+        Path tablesTarget;
+
+        Plan(VersionsFile before, List<String> notes) {
+            this.before = before;
+            this.after = before;
+            this.notes = notes;
+        }
+    }
+
+    private VersionsFile parseVersionsJson(byte[] bytes) {
         try {
-            before = VersionsFile.parse(beforeBytes);
+            return VersionsFile.parse(bytes);
         } catch (IllegalArgumentException e) {
             throw new RejectedException(layout.relative(layout.versionsJson()) + " is " + e.getMessage()
                     + ": restore it (see " + SiteLayout.META_DIR + "/history.jsonl) before publishing");
         }
-        VersionsFile after = before;
-        List<String> changes = new ArrayList<>();
-        ObjectNode history = History.newEntry(History.PUBLISH);
-        byte[] blob = null;
-        Path blobTarget = null;
-        boolean rolledBack = false;
+    }
 
-        if (req.release().isPresent()) {
-            Path release = req.release().get();
-            blob = readLimited(release, MAX_RELEASE, "release");
-            String version = verifiedVersion(release, blob, notes);
-            blobTarget = layout.blob(version);
-            String sha = sha256Hex(blob);
-            if (Files.exists(blobTarget)) {
-                byte[] existing = readLimited(blobTarget, MAX_RELEASE, "published release");
-                if (!Arrays.equals(existing, blob)) {
-                    throw new RejectedException("version " + version + " is already published with different bytes (site "
-                            + Fingerprints.of(sha256(existing)) + ", new " + Fingerprints.of(sha256(blob))
-                            + "): a published version never changes; release the new build under a new version");
-                }
-                notes.add(layout.relative(blobTarget) + " already published with identical bytes");
-                blob = null;
-            }
-            ObjectNode classes = history.putObject("classes");
-            for (UpdateClass c : req.classes()) {
-                Optional<String> old = before.version(c);
-                if (old.isPresent() && FirmwareVersion.isValid(old.get())
-                        && new FirmwareVersion(version).compareTo(new FirmwareVersion(old.get())) < 0) {
-                    if (!req.allowRollback()) {
-                        throw new RejectedException("class " + c + " would move from " + old.get() + " down to " + version
-                                + " and devices would install the older release: if that is intended pass --allow-rollback --reason TEXT");
-                    }
-                    rolledBack = true;
-                }
-                if (old.isPresent() && old.get().equals(version)) {
-                    notes.add("class " + c + " already at " + version);
-                    continue;
-                }
-                changes.add(c + ": " + old.orElse("(none)") + " -> " + version
-                        + (old.isPresent() && !FirmwareVersion.isValid(old.get()) ? " (replacing a value that is not a MM_mm_pp version)" : ""));
-                ObjectNode move = classes.putObject(c.name());
-                move.put("from", old.orElse(null));
-                move.put("to", version);
-                after = after.withClass(c, version);
-            }
-            history.put("version", version);
-            history.put("sha256", sha);
+    /** Checks the release, and moves the requested classes to its version. */
+    private void planRelease(PublishRequest req, Path release, Plan plan) {
+        byte[] blob = readLimited(release, MAX_RELEASE, "release");
+        String version = verifiedVersion(release, blob, plan.notes);
+        plan.blobTarget = layout.blob(version);
+        plan.blob = newOrIdentical(blob, plan.blobTarget, version, plan.notes);
+        ObjectNode classes = plan.history.putObject("classes");
+        for (UpdateClass c : req.classes()) {
+            moveClass(req, c, version, classes, plan);
         }
+        plan.history.put("version", version);
+        plan.history.put("sha256", Hashes.sha256Hex(blob));
+    }
 
-        byte[] tables = null;
-        Path tablesTarget = null;
-        if (req.tablesVersion().isPresent()) {
-            String tv = req.tablesVersion().get();
-            tablesTarget = layout.tables(tv);
-            if (req.tablesFile().isPresent()) {
-                tables = readLimited(req.tablesFile().get(), MAX_TABLES, "tables");
-                int fileVersion = DeviceTables.version(tables);
-                if (fileVersion != TablesVersion.parse(tv)) {
-                    throw new RejectedException("tables file " + req.tablesFile().get() + " reads as version "
-                            + TablesVersion.display(fileVersion) + " on a device, not " + tv
-                            + ": devices would download it again on every poll; set its \"version\" to \"" + tv + "\"");
-                }
-                if (Files.exists(tablesTarget)) {
-                    if (!Arrays.equals(readLimited(tablesTarget, MAX_TABLES, "published tables"), tables)) {
-                        throw new RejectedException("tables " + tv + " are already published with different content: "
-                                + "publish the new tables under a new version");
-                    }
-                    notes.add(layout.relative(tablesTarget) + " already published with identical bytes");
-                    tables = null;
-                }
-            } else if (!Files.isRegularFile(tablesTarget)) {
-                throw new UsageException(layout.relative(tablesTarget) + " is not on the site: give the file with --tables FILE");
-            }
-            Optional<String> oldTables = before.tables();
-            if (oldTables.isPresent() && TablesVersion.parse(tv) < TablesVersion.parse(oldTables.get())) {
-                if (!req.allowRollback()) {
-                    throw new RejectedException("tables would move from " + oldTables.get() + " down to " + tv
-                            + " (devices that have the newer tables keep them; new devices get the older ones): if intended pass --allow-rollback --reason TEXT");
-                }
-                rolledBack = true;
-            }
-            if (!oldTables.equals(Optional.of(tv))) {
-                changes.add("tables: " + oldTables.orElse("(none)") + " -> " + tv);
-                ObjectNode move = history.putObject("tables");
-                move.put("from", oldTables.orElse(null));
-                move.put("to", tv);
-                after = after.withTables(tv);
-            } else {
-                notes.add("tables already at " + tv);
-            }
+    /** The blob to copy, or null when the site already holds these bytes under this version. */
+    private byte[] newOrIdentical(byte[] blob, Path target, String version, List<String> notes) {
+        if (!Files.exists(target)) {
+            return blob;
         }
+        byte[] existing = readLimited(target, MAX_RELEASE, "published release");
+        if (!Arrays.equals(existing, blob)) {
+            throw new RejectedException("version " + version + " is already published with different bytes (site "
+                    + Fingerprints.of(Hashes.sha256(existing)) + ", new " + Fingerprints.of(Hashes.sha256(blob))
+                    + "): a published version never changes; release the new build under a new version");
+        }
+        notes.add(layout.relative(target) + " already published with identical bytes");
+        return null;
+    }
 
-        // Order matters: a class must never point at a file that is not there yet.
-        if (blob != null) {
-            AtomicFile.write(blobTarget, blob, false, SiteLayout.SERVED_FILE);
-            notes.add("copied release to " + layout.relative(blobTarget));
-        }
-        if (tables != null) {
-            AtomicFile.write(tablesTarget, tables, false, SiteLayout.SERVED_FILE);
-            notes.add("copied tables to " + layout.relative(tablesTarget));
-        }
-        byte[] afterBytes = after.toBytes();
-        if (!Arrays.equals(afterBytes, beforeBytes)) {
-            history.put("rollback", rolledBack);
-            if (rolledBack || req.allowRollback()) {
-                history.put("reason", req.reason().orElse(""));
+    private static void moveClass(PublishRequest req, UpdateClass c, String version, ObjectNode classes, Plan plan) {
+        Optional<String> old = plan.before.version(c);
+        if (old.isPresent() && FirmwareVersion.isValid(old.get())
+                && new FirmwareVersion(version).compareTo(new FirmwareVersion(old.get())) < 0) {
+            if (!req.allowRollback()) {
+                throw new RejectedException("class " + c + " would move from " + old.get() + " down to " + version
+                        + " and devices would install the older release: if that is intended pass --allow-rollback --reason TEXT");
             }
-            // Intent first: once versions.json changes, its record (and a rollback's reason) is already on disk.
-            history.put("versions_before", sha256Hex(beforeBytes));
-            history.put("versions_after", sha256Hex(afterBytes));
-            History.append(layout.historyFile(), history);
+            plan.rolledBack = true;
+        }
+        if (old.isPresent() && old.get().equals(version)) {
+            plan.notes.add("class " + c + " already at " + version);
+            return;
+        }
+        plan.changes.add(c + ": " + old.orElse("(none)") + " -> " + version
+                + (old.isPresent() && !FirmwareVersion.isValid(old.get()) ? " (replacing a value that is not a MM_mm_pp version)" : ""));
+        ObjectNode move = classes.putObject(c.name());
+        move.put("from", old.orElse(null));
+        move.put("to", version);
+        plan.after = plan.after.withClass(c, version);
+    }
+
+    /** Checks the tables file (or that the site has them), and moves the tables version. */
+    private void planTables(PublishRequest req, String tv, Plan plan) {
+        plan.tablesTarget = layout.tables(tv);
+        if (req.tablesFile().isPresent()) {
+            plan.tables = newTables(req.tablesFile().get(), tv, plan.tablesTarget, plan.notes);
+        } else if (!Files.isRegularFile(plan.tablesTarget)) {
+            throw new UsageException(layout.relative(plan.tablesTarget) + " is not on the site: give the file with --tables FILE");
+        }
+        Optional<String> oldTables = plan.before.tables();
+        if (oldTables.isPresent() && TablesVersion.parse(tv) < TablesVersion.parse(oldTables.get())) {
+            if (!req.allowRollback()) {
+                throw new RejectedException("tables would move from " + oldTables.get() + " down to " + tv
+                        + " (devices that have the newer tables keep them; new devices get the older ones): if intended pass --allow-rollback --reason TEXT");
+            }
+            plan.rolledBack = true;
+        }
+        if (!oldTables.equals(Optional.of(tv))) {
+            plan.changes.add("tables: " + oldTables.orElse("(none)") + " -> " + tv);
+            ObjectNode move = plan.history.putObject("tables");
+            move.put("from", oldTables.orElse(null));
+            move.put("to", tv);
+            plan.after = plan.after.withTables(tv);
+        } else {
+            plan.notes.add("tables already at " + tv);
+        }
+    }
+
+    /** The tables to copy, or null when the site already holds these bytes under this version. */
+    private byte[] newTables(Path file, String tv, Path target, List<String> notes) {
+        byte[] tables = readLimited(file, MAX_TABLES, "tables");
+        int fileVersion = DeviceTables.version(tables);
+        if (fileVersion != TablesVersion.parse(tv)) {
+            throw new RejectedException("tables file " + file + " reads as version "
+                    + TablesVersion.display(fileVersion) + " on a device, not " + tv
+                    + ": devices would download it again on every poll; set its \"version\" to \"" + tv + "\"");
+        }
+        if (!Files.exists(target)) {
+            return tables;
+        }
+        if (!Arrays.equals(readLimited(target, MAX_TABLES, "published tables"), tables)) {
+            throw new RejectedException("tables " + tv + " are already published with different content: "
+                    + "publish the new tables under a new version");
+        }
+        notes.add(layout.relative(target) + " already published with identical bytes");
+        return null;
+    }
+
+    /** Order matters: a class must never point at a file that is not there yet, so files go first. */
+    private void copyNewFiles(Plan plan) {
+        if (plan.blob != null) {
+            AtomicFile.write(plan.blobTarget, plan.blob, false, SiteLayout.SERVED_FILE);
+            plan.notes.add("copied release to " + layout.relative(plan.blobTarget));
+        }
+        if (plan.tables != null) {
+            AtomicFile.write(plan.tablesTarget, plan.tables, false, SiteLayout.SERVED_FILE);
+            plan.notes.add("copied tables to " + layout.relative(plan.tablesTarget));
+        }
+    }
+
+    /** Records the change in the history, then replaces versions.json. */
+    private void switchVersionsJson(PublishRequest req, Plan plan, byte[] beforeBytes, byte[] afterBytes) {
+        ObjectNode history = plan.history;
+        history.put("rollback", plan.rolledBack);
+        if (plan.rolledBack || req.allowRollback()) {
+            history.put("reason", req.reason().orElse(""));
+        }
+        // Intent first: once versions.json changes, its record (and a rollback's reason) is already on disk.
+        history.put("versions_before", Hashes.sha256Hex(beforeBytes));
+        history.put("versions_after", Hashes.sha256Hex(afterBytes));
+        History.append(layout.historyFile(), history);
+        try {
+            AtomicFile.write(layout.versionsJson(), afterBytes, true, SiteLayout.SERVED_FILE);
+        } catch (RuntimeException e) {
             try {
-                AtomicFile.write(layout.versionsJson(), afterBytes, true, SiteLayout.SERVED_FILE);
-            } catch (RuntimeException e) {
-                try {
-                    History.append(layout.historyFile(), History.interruptedEntry(history, sha256Hex(beforeBytes)));
-                } catch (RuntimeException alsoFailed) {
-                    // The next publish records it: versions.json still matches this line's versions_before.
-                }
-                throw e;
+                History.append(layout.historyFile(), History.interruptedEntry(history, Hashes.sha256Hex(beforeBytes)));
+            } catch (RuntimeException alsoFailed) {
+                // The next publish records it: versions.json still matches this line's versions_before.
             }
+            throw e;
         }
-        return new PublishResult(new String(beforeBytes, StandardCharsets.UTF_8), new String(afterBytes, StandardCharsets.UTF_8),
-                changes, notes);
     }
 
     /**
@@ -234,7 +274,7 @@ public final class Publisher {
         }
         if (History.agreement(entries, versions, VersionsFile.empty().toBytes()) == History.Agreement.INTERRUPTED) {
             ObjectNode last = entries.get(entries.size() - 1);
-            History.append(layout.historyFile(), History.interruptedEntry(last, sha256Hex(versions)));
+            History.append(layout.historyFile(), History.interruptedEntry(last, Hashes.sha256Hex(versions)));
             notes.add("the publish recorded at " + last.path("time").asText() + " was interrupted before versions.json changed;"
                     + " recorded in the history as not done");
         }
@@ -274,7 +314,7 @@ public final class Publisher {
             if (!verdict.problems().isEmpty()) {
                 throw new RejectedException("release " + v + " is accepted by devices but unsafe to publish: " + String.join("; ", verdict.problems()));
             }
-            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(sha256(blob)) + "): signature verifies with site key "
+            notes.add("release " + v + " (" + blob.length + " bytes, sha256 " + Fingerprints.of(Hashes.sha256(blob)) + "): signature verifies with site key "
                     + site.key().fingerprint() + "; " + verdict.explanation());
             return v;
         } catch (IOException e) {
@@ -308,17 +348,5 @@ public final class Publisher {
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + p + ": " + AtomicFile.describe(e));
         }
-    }
-
-    static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String sha256Hex(byte[] data) {
-        return HexFormat.of().formatHex(sha256(data));
     }
 }

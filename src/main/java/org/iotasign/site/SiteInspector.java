@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.EnvironmentException;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
@@ -140,7 +141,7 @@ public final class SiteInspector {
             problems.add(name + " is " + e.getMessage() + (device.isEmpty() ? " (devices log \"could not parse versions.json file.\")" : ""));
             return Optional.empty();
         }
-        lines.add("versions " + name + " (" + bytes.length + " bytes, sha256 " + Fingerprints.of(Publisher.sha256(bytes)) + ")");
+        lines.add("versions " + name + " (" + bytes.length + " bytes, sha256 " + Fingerprints.of(Hashes.sha256(bytes)) + ")");
         Optional<DeviceJson.Obj> deviceClasses = device.flatMap(d -> d.object("classes"));
         if (deviceClasses.isEmpty()) {
             problems.add(name + " is valid JSON but a device does not find a \"classes\" object in it");
@@ -175,7 +176,7 @@ public final class SiteInspector {
         byte[] bytes = read(blob);
         ReleaseCheck.Verdict verdict = ReleaseCheck.verify(blob, site.key(), version);
         lines.add(prefix + "  " + layout.relative(blob) + "  " + bytes.length + " bytes  sha256 "
-                + Fingerprints.of(Publisher.sha256(bytes)) + "  " + (verdict.deviceAccepts() ? "verifies" : "REJECTED: " + verdict.explanation()));
+                + Fingerprints.of(Hashes.sha256(bytes)) + "  " + (verdict.deviceAccepts() ? "verifies" : "REJECTED: " + verdict.explanation()));
         if (!verdict.deviceAccepts()) {
             problems.add("class " + name + ": " + layout.relative(blob) + " would be rejected by devices: " + verdict.explanation());
         }
@@ -200,7 +201,7 @@ public final class SiteInspector {
         byte[] bytes = read(file);
         int fileVersion = DeviceTables.version(bytes);
         lines.add("tables   " + version + "  " + layout.relative(file) + "  " + bytes.length + " bytes  sha256 "
-                + Fingerprints.of(Publisher.sha256(bytes)) + "  file version " + TablesVersion.display(fileVersion));
+                + Fingerprints.of(Hashes.sha256(bytes)) + "  file version " + TablesVersion.display(fileVersion));
         if (fileVersion != TablesVersion.parse(version)) {
             problems.add(layout.relative(file) + " reads as version " + TablesVersion.display(fileVersion)
                     + " on a device, not " + version + ": devices would download it on every poll");

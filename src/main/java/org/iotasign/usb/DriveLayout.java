@@ -2,10 +2,8 @@ package org.iotasign.usb;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.release.ReleaseVersion;
 
 /**
@@ -108,10 +106,6 @@ public record DriveLayout(Path drive) {
     }
 
     private static String hash(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, HASH_CHARS);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(bytes).substring(0, HASH_CHARS);
     }
 }

@@ -8,8 +8,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -23,6 +23,7 @@ import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
+import org.iotasign.crypto.Hashes;
 import org.iotasign.io.AtomicFile;
 import org.iotasign.io.SafeFolder;
 import org.iotasign.io.TerminalText;
@@ -269,110 +270,159 @@ public final class DriveProcessor {
                     + "and '.' (or run iotasign with a UTF-8 locale, e.g. LC_ALL=C.UTF-8, as its launchers do)");
             return;
         }
-        String reasonName = DriveLayout.reasonName(name);
-        Path inputPath = folders.outbox().pathOf(input);
-        byte[] bytes;
+        Candidate c = new Candidate(folders, input, name, DriveLayout.reasonName(name), report, outputs);
+        Optional<byte[]> bytes = readInput(c);
+        if (bytes.isEmpty()) {
+            return;
+        }
+        Optional<Review> review = reviewAgainstSignedFolder(c, bytes.get());
+        if (review.isEmpty() || decidedEarlier(c, review.get())) {
+            return;
+        }
+        show(c, review.get());
+        if (review.get().refused()) {
+            long seq = desk.refuse(review.get()).seq();
+            writeReason(folders.rejected(), c.reasonName(), name, review.get(), ReasonFile.Verdict.REFUSED, review.get().reasons(), seq);
+            report.add(name, DriveReport.Result.REFUSED, review.get().reasons().get(0));
+            out.println(TerminalText.quoted(name) + ": REFUSED: reason written to rejected/" + c.reasonName());
+            return;
+        }
+        Optional<Confirmation> mode = confirmation(c, review.get());
+        if (mode.isPresent()) {
+            sign(c, review.get(), mode.get(), bytes.get().length);
+        }
+    }
+
+    /** One outbox file on its way through {@link #handle}: where it is, its names, and where results go. */
+    private record Candidate(Folders folders, Path input, String name, String reasonName, DriveReport report, Map<String, byte[]> outputs) {
+    }
+
+    /** The input's bytes, or empty when it was ignored (not a regular file, or too large). */
+    private Optional<byte[]> readInput(Candidate c) {
+        Folders folders = c.folders();
+        String name = c.name();
+        Path inputPath = folders.outbox().pathOf(c.input());
         try {
-            BasicFileAttributes attrs = folders.outbox().attributes(input)
+            BasicFileAttributes attrs = folders.outbox().attributes(c.input())
                     .orElseThrow(() -> new NoSuchFileException(inputPath.toString()));
             if (!attrs.isRegularFile()) {
                 throw new SafeFolder.NotRegularFileException(inputPath, attrs);
             }
             if (attrs.size() > ReleaseBlob.MAX_IN_MEMORY) {
-                ignore(folders, reasonName, name, report, TerminalText.quoted(name) + " is " + attrs.size() + " bytes, larger than any release ("
+                ignore(folders, c.reasonName(), name, c.report(), TerminalText.quoted(name) + " is " + attrs.size() + " bytes, larger than any release ("
                         + ReleaseBlob.MAX_IN_MEMORY + " bytes at most): ignored");
-                return;
+                return Optional.empty();
             }
-            Optional<byte[]> read = folders.outbox().read(input, ReleaseBlob.MAX_IN_MEMORY);
+            Optional<byte[]> read = folders.outbox().read(c.input(), ReleaseBlob.MAX_IN_MEMORY);
             if (read.isEmpty()) {
-                ignore(folders, reasonName, name, report, TerminalText.quoted(name) + " grew past " + ReleaseBlob.MAX_IN_MEMORY
+                ignore(folders, c.reasonName(), name, c.report(), TerminalText.quoted(name) + " grew past " + ReleaseBlob.MAX_IN_MEMORY
                         + " bytes while being read: ignored");
-                return;
             }
-            bytes = read.get();
+            return read;
         } catch (SafeFolder.NotRegularFileException e) {
-            ignore(folders, reasonName, name, report, TerminalText.quoted(name) + " is " + e.kind() + ", not a release file: ignored; "
+            ignore(folders, c.reasonName(), name, c.report(), TerminalText.quoted(name) + " is " + e.kind() + ", not a release file: ignored; "
                     + "put the blob itself in the outbox");
-            return;
+            return Optional.empty();
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + inputPath + ": " + AtomicFile.describe(e)
                     + ": the drive was removed or is damaged; re-insert it and run again");
         }
-        String source = "usb:" + inputPath.toAbsolutePath();
+    }
+
+    /**
+     * The desk's review of the bytes, given what signed/ already holds under their version;
+     * empty when there is nothing to review (already signed here, or signed/ holds a file
+     * that is not ours).
+     */
+    private Optional<Review> reviewAgainstSignedFolder(Candidate c, byte[] bytes) {
+        String name = c.name();
+        String source = "usb:" + c.folders().outbox().pathOf(c.input()).toAbsolutePath();
         Review review = desk.review(bytes, source);
         // A version is used in a file name only once it is known to be valid; an invalid one is refused by rule (e).
         Optional<String> validVersion = review.version().filter(v -> ReleaseVersion.problem(v).isEmpty());
-        if (validVersion.isPresent()) {
-            String version = validVersion.get();
-            Existing existing = existing(folders.signed(), version, bytes);
-            if (existing == Existing.THIS_BLOB_SIGNED) {
-                ensureReceipt(folders.signed(), version, review, name);
-                outputs.put(version, review.digest());
-                report.add(name, DriveReport.Result.ALREADY_SIGNED, "signed/" + version + ".bin already holds this blob signed by this key");
-                out.println(TerminalText.quoted(name) + ": already signed as signed/" + version + ".bin (not offered again)");
-                return;
-            }
-            if (existing == Existing.OTHER_CONTENT) {
-                review = desk.review(bytes, source, Optional.of("signed/" + version + ".bin on this drive holds another blob of version "
-                        + version + ": devices cache releases by version, so give this build a new version"));
-            } else if (existing == Existing.NOT_OURS) {
-                ignore(folders, reasonName, name, report, "signed/" + version + ".bin exists but is not this blob signed by key "
-                        + desk.key().publicKey().fingerprint() + ": left untouched; move it off the drive to sign this blob");
-                return;
-            }
+        if (validVersion.isEmpty()) {
+            return Optional.of(review);
         }
-        Optional<ReasonFile.Verdict> earlier = earlierDecision(earlierReason(folders.rejected(), reasonName), review.digestHex(), review.refused());
+        String version = validVersion.get();
+        Existing existing = existing(c.folders().signed(), version, bytes);
+        if (existing == Existing.THIS_BLOB_SIGNED) {
+            ensureReceipt(c.folders().signed(), version, review, name);
+            c.outputs().put(version, review.digest());
+            c.report().add(name, DriveReport.Result.ALREADY_SIGNED, "signed/" + version + ".bin already holds this blob signed by this key");
+            out.println(TerminalText.quoted(name) + ": already signed as signed/" + version + ".bin (not offered again)");
+            return Optional.empty();
+        }
+        if (existing == Existing.OTHER_CONTENT) {
+            return Optional.of(desk.review(bytes, source, Optional.of("signed/" + version + ".bin on this drive holds another blob of version "
+                    + version + ": devices cache releases by version, so give this build a new version")));
+        }
+        if (existing == Existing.NOT_OURS) {
+            ignore(c.folders(), c.reasonName(), name, c.report(), "signed/" + version + ".bin exists but is not this blob signed by key "
+                    + desk.key().publicKey().fingerprint() + ": left untouched; move it off the drive to sign this blob");
+            return Optional.empty();
+        }
+        return Optional.of(review);
+    }
+
+    /** True (and reported) when rejected/ already holds a verdict on these bytes that stands. */
+    private boolean decidedEarlier(Candidate c, Review review) {
+        Optional<ReasonFile.Verdict> earlier = earlierDecision(earlierReason(c.folders().rejected(), c.reasonName()),
+                review.digestHex(), review.refused());
         if (earlier.isPresent()) {
-            report.add(name, DriveReport.Result.ALREADY_REJECTED, "see rejected/" + reasonName);
-            out.println(TerminalText.quoted(name) + ": already " + earlier.get().word() + " (see rejected/" + reasonName
+            c.report().add(c.name(), DriveReport.Result.ALREADY_REJECTED, "see rejected/" + c.reasonName());
+            out.println(TerminalText.quoted(c.name()) + ": already " + earlier.get().word() + " (see rejected/" + c.reasonName()
                     + "; delete it to have the blob reviewed again)");
-            return;
+            return true;
         }
+        return false;
+    }
+
+    private void show(Candidate c, Review review) {
         out.println();
-        out.println("=== " + TerminalText.quoted(name));
+        out.println("=== " + TerminalText.quoted(c.name()));
         review.lines().forEach(out::println);
         out.flush();
-        if (review.refused()) {
-            long seq = desk.refuse(review).seq();
-            writeReason(folders.rejected(), reasonName, name, review, ReasonFile.Verdict.REFUSED, review.reasons(), seq);
-            report.add(name, DriveReport.Result.REFUSED, review.reasons().get(0));
-            out.println(TerminalText.quoted(name) + ": REFUSED: reason written to rejected/" + reasonName);
-            return;
-        }
-        Confirmation mode;
+    }
+
+    /** How the signature is confirmed: a repeat needs no answer; empty when the operator declined. */
+    private Optional<Confirmation> confirmation(Candidate c, Review review) {
         if (review.isRepeat()) {
-            mode = Confirmation.REPEAT;
-        } else {
-            Operator.Answer answer = operator.ask(review);
-            if (!answer.confirmed()) {
-                long seq = desk.decline(review, answer.why()).seq();
-                if (answer.decided()) {
-                    writeReason(folders.rejected(), reasonName, name, review, ReasonFile.Verdict.DECLINED, List.of(answer.why()), seq);
-                }
-                report.add(name, DriveReport.Result.DECLINED, answer.why());
-                out.println(TerminalText.quoted(name) + ": declined: " + TerminalText.line(answer.why()));
-                return;
-            }
-            mode = answer.mode();
+            return Optional.of(Confirmation.REPEAT);
         }
-        requireSpace(folders.signed(), bytes.length + Ed25519PublicKey.SIGNATURE_LENGTH);
+        Operator.Answer answer = operator.ask(review);
+        if (answer.confirmed()) {
+            return Optional.of(answer.mode());
+        }
+        long seq = desk.decline(review, answer.why()).seq();
+        if (answer.decided()) {
+            writeReason(c.folders().rejected(), c.reasonName(), c.name(), review, ReasonFile.Verdict.DECLINED, List.of(answer.why()), seq);
+        }
+        c.report().add(c.name(), DriveReport.Result.DECLINED, answer.why());
+        out.println(TerminalText.quoted(c.name()) + ": declined: " + TerminalText.line(answer.why()));
+        return Optional.empty();
+    }
+
+    /** Signs, then writes the signed blob and its receipt to signed/. */
+    private void sign(Candidate c, Review review, Confirmation mode, int unsignedLength) {
+        String name = c.name();
+        requireSpace(c.folders().signed(), unsignedLength + Ed25519PublicKey.SIGNATURE_LENGTH);
         SignedRelease signed;
         try {
             signed = desk.sign(review, mode);
         } catch (RejectedException e) {
             // The ledger changed between review and signature (another signer): recorded as a refusal.
-            writeReason(folders.rejected(), reasonName, name, review, ReasonFile.Verdict.REFUSED, List.of(e.getMessage()), 0);
-            report.add(name, DriveReport.Result.REFUSED, e.getMessage());
+            writeReason(c.folders().rejected(), c.reasonName(), name, review, ReasonFile.Verdict.REFUSED, List.of(e.getMessage()), 0);
+            c.report().add(name, DriveReport.Result.REFUSED, e.getMessage());
             out.println(TerminalText.quoted(name) + ": REFUSED: " + TerminalText.line(e.getMessage()));
             return;
         }
         String version = signed.version();
         String file = DriveLayout.signedBlobName(version);
-        writeOnDrive(folders.signed(), file, signed.signed(), false);
-        writeOnDrive(folders.signed(), DriveLayout.receiptName(version),
+        writeOnDrive(c.folders().signed(), file, signed.signed(), false);
+        writeOnDrive(c.folders().signed(), DriveLayout.receiptName(version),
                 Receipt.of(file, signed.signed(), signed.signature(), signed.record(), name).toJson(), true);
-        outputs.put(version, review.digest());
-        report.add(name, DriveReport.Result.SIGNED, "signed/" + file + (signed.isRepeat() ? " (repeat of ledger record "
+        c.outputs().put(version, review.digest());
+        c.report().add(name, DriveReport.Result.SIGNED, "signed/" + file + (signed.isRepeat() ? " (repeat of ledger record "
                 + signed.record().repeatOf() + ")" : ""));
         out.println(TerminalText.quoted(name) + ": signed -> signed/" + TerminalText.of(file) + " (ledger record " + signed.record().seq()
                 + (signed.isRepeat() ? ", a repeat of record " + signed.record().repeatOf() : "") + ")");
@@ -400,7 +450,7 @@ public final class DriveProcessor {
             return Existing.OTHER_CONTENT;
         }
         byte[] sig = Arrays.copyOfRange(signed, body, signed.length);
-        return desk.key().publicKey().verify(sha256(unsigned), sig) ? Existing.THIS_BLOB_SIGNED : Existing.NOT_OURS;
+        return desk.key().publicKey().verify(Hashes.sha256(unsigned), sig) ? Existing.THIS_BLOB_SIGNED : Existing.NOT_OURS;
     }
 
     /** Writes a missing receipt for a signed file that a killed pass left without one. */
@@ -514,7 +564,7 @@ public final class DriveProcessor {
                 throw new EnvironmentException("signed/" + file + " read back wrong: the drive is failing; use another drive");
             }
             int body = signed.length - Ed25519PublicKey.SIGNATURE_LENGTH;
-            byte[] digest = sha256(Arrays.copyOf(signed, body));
+            byte[] digest = Hashes.sha256(Arrays.copyOf(signed, body));
             byte[] sig = Arrays.copyOfRange(signed, body, signed.length);
             if (!Arrays.equals(digest, o.getValue()) || !key.verify(digest, sig)) {
                 throw new EnvironmentException("signed/" + file + " read back does not match the digest that was signed ("
@@ -548,14 +598,6 @@ public final class DriveProcessor {
         } catch (IOException e) {
             throw new EnvironmentException("cannot read " + signedDir.pathOf(name) + ": " + AtomicFile.describe(e)
                     + ": the drive was removed or is damaged; re-insert it and run again");
-        }
-    }
-
-    private static byte[] sha256(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-import org.iotasign.seriallink.PtyPair;
+import org.iotasign.testing.SocatPty;
 import org.iotasign.seriallink.SerialPortLink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,15 +91,15 @@ class PacedRelayTest {
 
     @Test
     void overRealPseudoTerminalsTheRelayIsNeverFasterThanTheLineAndKeepsEveryByte(@TempDir Path dir) throws Exception {
-        try (PtyPair left = new PtyPair(Files.createDirectories(dir.resolve("left")));
-             PtyPair right = new PtyPair(Files.createDirectories(dir.resolve("right")))) {
-            SerialPortLink sender = SerialPortLink.open(left.a.toString(), 921600);
-            SerialPortLink receiver = SerialPortLink.open(right.b.toString(), 921600);
+        try (SocatPty left = new SocatPty(Files.createDirectories(dir.resolve("left")));
+             SocatPty right = new SocatPty(Files.createDirectories(dir.resolve("right")))) {
+            SerialPortLink sender = SerialPortLink.open(left.hostSide.toString(), 921600);
+            SerialPortLink receiver = SerialPortLink.open(right.deviceSide.toString(), 921600);
             int baud = 921600;
             long latency = 4 * MS;
             byte[] blob = new byte[100 * 1024];
             new Random(3).nextBytes(blob);
-            try (PacedRelay relay = new PacedRelay(SerialPortLink.open(left.b.toString(), baud), SerialPortLink.open(right.a.toString(), baud),
+            try (PacedRelay relay = new PacedRelay(SerialPortLink.open(left.deviceSide.toString(), baud), SerialPortLink.open(right.hostSide.toString(), baud),
                     new PacedLine(baud, latency, 4096), new PacedLine(baud, latency, 4096), (d, b, o, l, t) -> { })) {
                 // One byte alone: it cannot arrive before its latency.
                 long t0 = System.nanoTime();

@@ -1,7 +1,6 @@
 package org.iotasign.bench;
 
 import java.io.IOException;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Random;
 
@@ -16,6 +15,7 @@ import org.iotasign.seriallink.SignerListener;
 import org.iotasign.seriallink.SignerSettings;
 import org.iotasign.seriallink.UnreviewedRequests;
 import org.iotasign.seriallink.Verdict;
+import org.iotasign.testing.Digests;
 
 /**
  * Effective throughput of the serial link over a simulated line (default 921600 baud,
@@ -59,7 +59,7 @@ public final class SerialLinkBench {
         SoftwareEd25519Signer key = new SoftwareEd25519Signer(new byte[32]);
         InMemoryLink[] pair = InMemoryLink.pair(new InMemoryLink.SerialLine(baud, Math.round(latencyMs * 1000), TX_BUFFER));
         SerialSigner signer = new SerialSigner((b, d) -> {
-            byte[] digest = sha256(b);
+            byte[] digest = Digests.sha256(b);
             return new Verdict.Signed(digest, key.sign(digest));
         }, UnreviewedRequests.NONE, key.publicKey(), SignerSettings.defaults().withMaxBlobBytes(Math.max(blob.length, 1)), SignerListener.NONE);
         boolean[] stop = {false};
@@ -78,7 +78,7 @@ public final class SerialLinkBench {
         stop[0] = true;
         serving.join();
         signer.close();
-        if (!key.publicKey().verify(sha256(blob), r.signature())) {
+        if (!key.publicKey().verify(Digests.sha256(blob), r.signature())) {
             throw new IllegalStateException("bench signature does not verify");
         }
         double rate = blob.length / seconds;
@@ -89,13 +89,5 @@ public final class SerialLinkBench {
         System.out.printf(Locale.ROOT, "%-26s %7.3f s  %9.0f bytes/s  %.3f of line rate  (%d chunks resent)%n",
                 label, seconds, rate, fraction, r.retransmittedChunks());
         return fraction;
-    }
-
-    private static byte[] sha256(byte[] b) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

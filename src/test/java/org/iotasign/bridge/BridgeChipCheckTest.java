@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.iotasign.seriallink.PtyPair;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.iotasign.testing.Tools;
 
 /**
  * scripts/bridge-chip-check: the bridge built for the ESP8266 with Debian's cross compiler,
@@ -56,7 +56,7 @@ class BridgeChipCheckTest {
 
     @BeforeAll
     static void checkTheBridgeAsItIs() throws Exception {
-        Assumptions.assumeTrue(PtyPair.onPath("xtensa-lx106-elf-g++") && PtyPair.onPath("xtensa-lx106-elf-size"),
+        Assumptions.assumeTrue(Tools.onPath("xtensa-lx106-elf-g++") && Tools.onPath("xtensa-lx106-elf-size"),
                 "gcc-xtensa-lx106 and binutils-xtensa-lx106 are needed for the chip build");
         Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/lib/xtensa-lx106-elf/picolibc.specs")),
                 "picolibc-xtensa-lx106-elf is needed for the chip build");

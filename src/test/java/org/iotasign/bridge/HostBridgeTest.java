@@ -17,9 +17,11 @@ import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.SoftwareEd25519Signer;
 import org.iotasign.seriallink.FaultyLink;
 import org.iotasign.seriallink.FaultyRelay;
-import org.iotasign.seriallink.PtyPair;
 import org.iotasign.seriallink.SerialPortLink;
 import org.iotasign.seriallink.SignerOnPort;
+import org.iotasign.testing.Digests;
+import org.iotasign.testing.SocatPty;
+import org.iotasign.testing.Tools;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,7 @@ class HostBridgeTest {
 
     @BeforeAll
     static void build() throws Exception {
-        Assumptions.assumeTrue(PtyPair.onPath("g++") && PtyPair.onPath("make"), "g++ and make are needed for the host build");
+        Assumptions.assumeTrue(Tools.onPath("g++") && Tools.onPath("make"), "g++ and make are needed for the host build");
         Path out = Path.of("target", "bridge-host").toAbsolutePath();
         Process make = new ProcessBuilder("make", "-s", "-C", "src/bridge", "OUT=" + out).redirectErrorStream(true).start();
         String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -76,17 +78,13 @@ class HostBridgeTest {
         return p;
     }
 
-    static byte[] sha256(byte[] b) throws Exception {
-        return java.security.MessageDigest.getInstance("SHA-256").digest(b);
-    }
-
     @Test
     void hostBuiltBridgeCoreGetsAVerifiableSignatureFromTheJavaSigner() throws Exception {
         Path blob = blob(300_000);
-        byte[] digest = sha256(Files.readAllBytes(blob));
-        try (PtyPair pty = new PtyPair(dir);
-             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
-            Outcome o = runHostBridge(pty.b, blob, digest);
+        byte[] digest = Digests.sha256(Files.readAllBytes(blob));
+        try (SocatPty pty = new SocatPty(dir);
+             SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            Outcome o = runHostBridge(pty.deviceSide, blob, digest);
             assertEquals(0, o.code(), o.stdout() + "\n" + o.stderr());
             String[] f = o.stdout().split(" ");
             assertEquals("SIGNED", f[0]);
@@ -101,10 +99,10 @@ class HostBridgeTest {
     @Test
     void hostBridgeWithSmallChunksAndStopAndWaitAlsoWorks() throws Exception {
         Path blob = blob(5000);
-        byte[] digest = sha256(Files.readAllBytes(blob));
-        try (PtyPair pty = new PtyPair(dir);
-             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
-            Outcome o = runHostBridge(pty.b, blob, digest, "1", "100");
+        byte[] digest = Digests.sha256(Files.readAllBytes(blob));
+        try (SocatPty pty = new SocatPty(dir);
+             SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            Outcome o = runHostBridge(pty.deviceSide, blob, digest, "1", "100");
             assertEquals(0, o.code(), o.stdout() + "\n" + o.stderr());
             assertTrue(KEY.publicKey().verify(digest, HexFormat.of().parseHex(o.stdout().split(" ")[2])));
         }
@@ -113,10 +111,10 @@ class HostBridgeTest {
     @Test
     void wrongDigestFromTheUploaderIsRefusedByTheSigner() throws Exception {
         Path blob = blob(4000);
-        byte[] wrong = sha256(new byte[] {1, 2, 3});
-        try (PtyPair pty = new PtyPair(dir);
-             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
-            Outcome o = runHostBridge(pty.b, blob, wrong);
+        byte[] wrong = Digests.sha256(new byte[] {1, 2, 3});
+        try (SocatPty pty = new SocatPty(dir);
+             SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            Outcome o = runHostBridge(pty.deviceSide, blob, wrong);
             assertEquals(1, o.code(), o.stdout());
             assertTrue(o.stdout().startsWith("REFUSED 3 "), "refusal code 3 (digest mismatch): " + o.stdout());
         }
@@ -128,16 +126,16 @@ class HostBridgeTest {
         Path bridgeSide = Files.createDirectory(dir.resolve("bridge-side"));
         Path signerSide = Files.createDirectory(dir.resolve("signer-side"));
         Random rnd = new Random(42);
-        try (PtyPair toBridge = new PtyPair(bridgeSide);
-             PtyPair toSigner = new PtyPair(signerSide);
-             SignerOnPort signer = new SignerOnPort(toSigner.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
-            SerialPortLink relayA = SerialPortLink.open(toBridge.a.toString(), 921600);
-            SerialPortLink relayB = SerialPortLink.open(toSigner.b.toString(), 921600);
+        try (SocatPty toBridge = new SocatPty(bridgeSide);
+             SocatPty toSigner = new SocatPty(signerSide);
+             SignerOnPort signer = new SignerOnPort(toSigner.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            SerialPortLink relayA = SerialPortLink.open(toBridge.hostSide.toString(), 921600);
+            SerialPortLink relayB = SerialPortLink.open(toSigner.deviceSide.toString(), 921600);
             try (FaultyRelay relay = new FaultyRelay(relayA, relayB, rates, 7)) {
                 for (int i = 0; i < 12; i++) {
                     Path blob = blob(1 + rnd.nextInt(12_000));
-                    byte[] digest = sha256(Files.readAllBytes(blob));
-                    Outcome o = runHostBridge(toBridge.b, blob, digest, "4", "256", "60");
+                    byte[] digest = Digests.sha256(Files.readAllBytes(blob));
+                    Outcome o = runHostBridge(toBridge.deviceSide, blob, digest, "4", "256", "60");
                     assertEquals(0, o.code(), "transfer " + i + ": " + o.stdout() + "\n" + o.stderr());
                     String[] f = o.stdout().split(" ");
                     assertTrue(KEY.publicKey().verify(digest, HexFormat.of().parseHex(f[2])), "transfer " + i);
@@ -152,11 +150,11 @@ class HostBridgeTest {
     @Test
     void aRestartedHostBridgeSkipsWhatTheSignerAlreadyHas() throws Exception {
         Path blob = blob(200_000);
-        byte[] digest = sha256(Files.readAllBytes(blob));
-        try (PtyPair pty = new PtyPair(dir);
-             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+        byte[] digest = Digests.sha256(Files.readAllBytes(blob));
+        try (SocatPty pty = new SocatPty(dir);
+             SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
             // First upload: killed once half the blob is acknowledged (an ESP8266 losing power).
-            Process first = new ProcessBuilder(binary.toString(), pty.b.toString(), "921600", blob.toString(),
+            Process first = new ProcessBuilder(binary.toString(), pty.deviceSide.toString(), "921600", blob.toString(),
                     HexFormat.of().formatHex(digest), "4", "1024").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try (java.io.BufferedReader err = new java.io.BufferedReader(
                     new java.io.InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8))) {
@@ -166,7 +164,7 @@ class HostBridgeTest {
                 }
             }
             first.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            Outcome o = runHostBridge(pty.b, blob, digest);
+            Outcome o = runHostBridge(pty.deviceSide, blob, digest);
             assertEquals(0, o.code(), o.stdout() + "\n" + o.stderr());
             assertTrue(KEY.publicKey().verify(digest, HexFormat.of().parseHex(o.stdout().split(" ")[2])));
             assertTrue(!o.stderr().contains("bridge: 0%") && !o.stderr().contains("bridge: 10%"),

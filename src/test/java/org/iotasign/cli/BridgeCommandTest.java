@@ -17,10 +17,10 @@ import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.FirmwareLimit;
 import org.iotasign.release.ReleaseEntry;
 import org.iotasign.release.ReleasePacker;
-import org.iotasign.seriallink.PtyPair;
 import org.iotasign.seriallink.RefusalCode;
 import org.iotasign.seriallink.SignerOnPort;
 import org.iotasign.seriallink.Verdict;
+import org.iotasign.testing.SocatPty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,13 +61,13 @@ class BridgeCommandTest {
     void submittedBlobComesBackSignedAndVerifiedTheDevicesWay() throws Exception {
         Path in = unsignedBlob();
         Path out = dir.resolve("02_09_00.bin");
-        try (PtyPair pty = new PtyPair(dir);
-             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
-            Run r = run("bridge", "--port", pty.b.toString(), "--baud", "921600", "submit", in.toString(), "-o", out.toString(),
+        try (SocatPty pty = new SocatPty(dir);
+             SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600, SignerOnPort.signingEverything(KEY), KEY.publicKey())) {
+            Run r = run("bridge", "--port", pty.deviceSide.toString(), "--baud", "921600", "submit", in.toString(), "-o", out.toString(),
                     "--pubkey", KEY.publicKey().hex());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("wrote " + out), r.out());
-            assertTrue(r.out().contains("sending: 100%"), "plain progress lines off a terminal: " + r.out());
+            assertTrue(r.out().contains("sending 100%"), "plain progress lines off a terminal: " + r.out());
             assertTrue(DeviceVerifier.verify(out, KEY.publicKey(), "02_09_00", FirmwareLimit.DEFAULT).ok());
             assertEquals(Files.size(in) + 64, Files.size(out));
         }
@@ -77,10 +77,10 @@ class BridgeCommandTest {
     void refusalExitsOneWithTheSignersReasonAndWritesNothing() throws Exception {
         Path in = unsignedBlob();
         Path out = dir.resolve("out.bin");
-        try (PtyPair pty = new PtyPair(dir);
-             SignerOnPort signer = new SignerOnPort(pty.a.toString(), 921600,
+        try (SocatPty pty = new SocatPty(dir);
+             SignerOnPort signer = new SignerOnPort(pty.hostSide.toString(), 921600,
                      (b, d) -> new Verdict.Refused(null, RefusalCode.DECLINED, "the operator declined 02_09_00"), KEY.publicKey())) {
-            Run r = run("bridge", "--port", pty.b.toString(), "submit", in.toString(), "-o", out.toString());
+            Run r = run("bridge", "--port", pty.deviceSide.toString(), "submit", in.toString(), "-o", out.toString());
             assertEquals(1, r.code());
             assertTrue(r.err().contains("operator declined 02_09_00"), r.err());
             assertFalse(Files.exists(out));

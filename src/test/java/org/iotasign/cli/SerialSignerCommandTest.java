@@ -13,9 +13,9 @@ import org.iotasign.ledger.Ledger;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.FirmwareLimit;
-import org.iotasign.seriallink.PtyPair;
 import org.iotasign.testing.Cli;
 import org.iotasign.testing.SigningFixture;
+import org.iotasign.testing.SocatPty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,9 +71,9 @@ class SerialSignerCommandTest {
         Path out = dir.resolve("02_09_00.bin");
         AtomicReference<Cli.Result> signerResult = new AtomicReference<>();
         Cli.Result bridge;
-        try (PtyPair pty = new PtyPair(dir)) {
-            Thread t = signer(pty.a, ledger, 1, signerResult);
-            bridge = Cli.run("bridge", "--port", pty.b.toString(), "submit", unsigned.toString(), "-o", out.toString(),
+        try (SocatPty pty = new SocatPty(dir)) {
+            Thread t = signer(pty.hostSide, ledger, 1, signerResult);
+            bridge = Cli.run("bridge", "--port", pty.deviceSide.toString(), "submit", unsigned.toString(), "-o", out.toString(),
                     "--pubkey", fx.publicKey().hex());
             t.join(30_000);
         }
@@ -98,9 +98,9 @@ class SerialSignerCommandTest {
         Path ledger = dir.resolve("ledger.jsonl");
         AtomicReference<Cli.Result> signerResult = new AtomicReference<>();
         Cli.Result bridge;
-        try (PtyPair pty = new PtyPair(dir)) {
-            Thread t = signer(pty.a, ledger, 1, signerResult);
-            bridge = Cli.run("bridge", "--port", pty.b.toString(), "submit", unsigned.toString(), "-o",
+        try (SocatPty pty = new SocatPty(dir)) {
+            Thread t = signer(pty.hostSide, ledger, 1, signerResult);
+            bridge = Cli.run("bridge", "--port", pty.deviceSide.toString(), "submit", unsigned.toString(), "-o",
                     dir.resolve("x.bin").toString());
             t.join(30_000);
         }

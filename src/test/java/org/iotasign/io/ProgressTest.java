@@ -39,6 +39,31 @@ class ProgressTest {
     }
 
     @Test
+    void aStatusLineEndsTheBarFirstAndTheBarResumesBelowIt() {
+        Progress p = new Progress("sending", 2048, new PrintWriter(text), true, now::get);
+        p.line("signer ready");
+        assertEquals("signer ready\n", text.toString(), "no bar is drawn before any progress");
+        now.set(1_000_000_000L);
+        p.update(1024);
+        p.line("signer reviewing");
+        now.set(2_000_000_000L);
+        p.update(2048);
+        p.finish();
+        String out = text.toString();
+        assertTrue(out.contains("ETA 0:01\r") && out.contains(" 50%  1.0 KiB/2.0 KiB  1.0 KiB/s  ETA 0:01\nsigner reviewing\n\r"), out);
+        assertTrue(out.endsWith("100%  2.0 KiB/2.0 KiB  1.0 KiB/s  in 0:02\n"), out);
+    }
+
+    @Test
+    void aResumedTransferCountsTheRateFromWhereItResumed() {
+        Progress p = new Progress("receiving", 10240, 8192, new PrintWriter(text), false, now::get);
+        now.set(1_000_000_000L);
+        p.update(9216);
+        assertEquals(1024.0, p.rate(now.get()), "only the bytes moved in this run count");
+        assertTrue(text.toString().startsWith("receiving  90%  9.0 KiB/10.0 KiB  1.0 KiB/s  ETA 0:01"), text.toString());
+    }
+
+    @Test
     void formatsSizesAndDurations() {
         assertEquals("1.5 KiB", Progress.bytes(1536));
         assertEquals("1.00 MiB", Progress.bytes(1 << 20));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Random;
 
+import org.iotasign.testing.SocatPty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,10 +18,10 @@ class PtyLinkTest {
 
     @Test
     void blobCrossesRealPseudoTerminalsAndComesBackSigned() throws Exception {
-        try (PtyPair pty = new PtyPair(dir);
+        try (SocatPty pty = new SocatPty(dir);
              SerialSigner signer = new SerialSigner(new TestSigning.CarefulService(), UnreviewedRequests.NONE, TestSigning.KEY.publicKey(),
                      SignerSettings.defaults(), SignerListener.NONE)) {
-            SerialPortLink signerLink = SerialPortLink.open(pty.a.toString(), 921600);
+            SerialPortLink signerLink = SerialPortLink.open(pty.hostSide.toString(), 921600);
             Thread serving = new Thread(() -> {
                 try {
                     signer.serve(signerLink, () -> Thread.currentThread().isInterrupted());
@@ -32,7 +33,7 @@ class PtyLinkTest {
             try {
                 byte[] blob = new byte[200_000];
                 new Random(1).nextBytes(blob);
-                BridgeResult r = new SerialBridge(() -> SerialPortLink.open(pty.b.toString(), 921600),
+                BridgeResult r = new SerialBridge(() -> SerialPortLink.open(pty.deviceSide.toString(), 921600),
                         BridgeSettings.defaults(), BridgeListener.NONE, TestSigning.KEY.publicKey()).submit(blob);
                 assertTrue(TestSigning.KEY.publicKey().verify(TestSigning.sha256(blob), r.signature()));
             } finally {

@@ -16,6 +16,7 @@ import org.iotasign.crypto.Fingerprints;
 import org.iotasign.testing.Digests;
 import org.iotasign.testing.IotasignProcess;
 import org.iotasign.testing.SigningFixture;
+import org.iotasign.testing.SocatPty;
 import org.iotasign.testing.TestReleases;
 import org.iotasign.testing.TmuxScreen;
 import org.iotasign.token.SoftHsmStore;
@@ -120,12 +121,12 @@ class SerialSignerScreenTest {
         }
         byte[] evil = TestReleases.unsigned("02_09_02", List.of(fx.publicKey()), 20 * 1024);
         String evilFingerprint = Fingerprints.of(Digests.sha256(evil));
-        try (PtyPair pty = new PtyPair(dir)) {
-            List<String> command = IotasignProcess.builder(Map.of(), List.of("serial-signer", "--port", pty.a.toString(),
+        try (SocatPty pty = new SocatPty(dir)) {
+            List<String> command = IotasignProcess.builder(Map.of(), List.of("serial-signer", "--port", pty.hostSide.toString(),
                     "--key", fx.hsm.uri(SigningFixture.TOKEN, "release"), "--ledger", dir.resolve("ledger.jsonl").toString())).command();
             try (TmuxScreen tmux = new TmuxScreen(dir, 160, 60, env, command)) {
                 tmux.waitFor("the signer waiting", s -> s.stream().anyMatch(l -> l.contains("waiting for a bridge")), TmuxScreen.WAIT);
-                try (SerialPortLink link = SerialPortLink.open(pty.b.toString(), 115200)) {
+                try (SerialPortLink link = SerialPortLink.open(pty.deviceSide.toString(), 115200)) {
                     ch = new FrameChannel(link);
 
                     // A hostile version and entry name: refused, and shown escaped inside quotes.

@@ -2,6 +2,8 @@ package org.iotasign.seriallink;
 
 import java.io.IOException;
 
+import org.iotasign.crypto.Hashes;
+
 /** A {@link SerialSigner} serving one serial port on a background thread, for tests of the bridge side. */
 public final class SignerOnPort implements AutoCloseable {
     private final SerialSigner signer;
@@ -26,7 +28,7 @@ public final class SignerOnPort implements AutoCloseable {
     /** Signs whatever arrives intact with {@code key}: the protocol's own digest check still applies. */
     public static BlobSigningService signingEverything(org.iotasign.crypto.SoftwareEd25519Signer key) {
         return (blob, announced) -> {
-            byte[] d = SerialSigner.sha256().digest(blob);
+            byte[] d = Hashes.sha256().digest(blob);
             return new Verdict.Signed(d, key.sign(d));
         };
     }

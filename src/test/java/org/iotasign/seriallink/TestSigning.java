@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.crypto.SoftwareEd25519Signer;
 
 /** Keys and signing services for protocol tests: fast software Ed25519, no token. */
@@ -22,7 +23,7 @@ final class TestSigning {
     }
 
     static byte[] sha256(byte[] data) {
-        return SerialSigner.sha256().digest(data);
+        return Hashes.sha256().digest(data);
     }
 
     /** A careful service: refuses when the bytes do not hash to the announced digest. Records what it saw. */

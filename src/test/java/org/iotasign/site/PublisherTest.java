@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.iotasign.crypto.Hashes;
 import org.iotasign.RejectedException;
 import org.iotasign.UsageException;
 import org.iotasign.testing.TestKeys;
@@ -335,8 +336,8 @@ class PublisherTest {
         f.publish("02_08_05", "MINOR");
         SiteLayout l = f.opened.layout();
         String line = Files.readAllLines(l.historyFile()).get(0);
-        assertTrue(line.contains("\"versions_after\":\"" + Publisher.sha256Hex(Files.readAllBytes(l.versionsJson())) + "\""), line);
-        assertTrue(line.contains("\"versions_before\":\"" + Publisher.sha256Hex(VersionsFile.empty().toBytes()) + "\""), line);
+        assertTrue(line.contains("\"versions_after\":\"" + Hashes.sha256Hex(Files.readAllBytes(l.versionsJson())) + "\""), line);
+        assertTrue(line.contains("\"versions_before\":\"" + Hashes.sha256Hex(VersionsFile.empty().toBytes()) + "\""), line);
     }
 
     @Test
@@ -346,7 +347,7 @@ class PublisherTest {
         byte[] versions = Files.readAllBytes(l.versionsJson());
         // The state a kill leaves between the history line and the rename of versions.json.
         String intent = "{\"time\":\"2026-12-01T00:00:00Z\",\"action\":\"publish\",\"classes\":{\"MINOR\":{\"from\":\"02_08_05\",\"to\":\"02_08_06\"}},"
-                + "\"versions_before\":\"" + Publisher.sha256Hex(versions) + "\",\"versions_after\":\"" + "00".repeat(32) + "\"}\n";
+                + "\"versions_before\":\"" + Hashes.sha256Hex(versions) + "\",\"versions_after\":\"" + "00".repeat(32) + "\"}\n";
         Files.writeString(l.historyFile(), intent, java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(l.historyFile(), "{\"time\":\"2026-12-01T00:00:01Z\",\"acti", java.nio.file.StandardOpenOption.APPEND); // torn
         List<String> problems = new SiteInspector(f.opened).inspect().problems();

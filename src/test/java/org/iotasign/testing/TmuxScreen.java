@@ -25,7 +25,7 @@ public final class TmuxScreen implements AutoCloseable {
     /** Starts {@code command} in a {@code columns} x {@code rows} window; skips the test when tmux is not installed. */
     public TmuxScreen(Path dir, int columns, int rows, Map<String, String> env, List<String> command)
             throws IOException, InterruptedException {
-        Assumptions.assumeTrue(onPath("tmux"), "tmux is not installed");
+        Assumptions.assumeTrue(Tools.onPath("tmux"), "tmux is not installed");
         socket = dir.resolve("tmux.sock");
         List<String> cmd = new ArrayList<>(List.of("new-session", "-d", "-s", SESSION, "-x", String.valueOf(columns),
                 "-y", String.valueOf(rows), "-c", System.getProperty("user.dir")));
@@ -97,15 +97,6 @@ public final class TmuxScreen implements AutoCloseable {
             sb.append(sb.length() == 0 ? "" : " ").append('\'').append(w.replace("'", "'\\''")).append('\'');
         }
         return sb.toString();
-    }
-
-    public static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Path.of(dir, tool).toFile().canExecute()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@code timeout} for polling loops in screen tests. */
