@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -138,6 +139,11 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(Main::handleException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         cl.setUsageHelpAutoWidth(true);
+        // A command's header is its one-line summary in the command lists; its own help starts with "Usage:".
+        List<String> sections = new ArrayList<>(cl.getHelpSectionKeys());
+        sections.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING);
+        sections.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER);
+        cl.setHelpSectionKeys(sections);
         cl.registerConverter(Path.class, Main::path);
         return cl;
     }
