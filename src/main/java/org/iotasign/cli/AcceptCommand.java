@@ -28,8 +28,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "accept",
-        header = "Check a release on a test ESP8266 end to end: flash, boot, update over the air.", mixinStandardHelpOptions = true,
+@Command(name = "accept", mixinStandardHelpOptions = true,
+        header = "Check a release on a test ESP8266 end to end: flash, boot, update over the air.",
         description = {"Device-in-the-loop acceptance of a release on a test ESP8266 (or 'iotasign devsim'):",
                 "check the update site offers NEW to the device's class, flash OLD over serial, watch it boot with its",
                 "version, then watch it download NEW, verify the signature, upgrade and reboot into NEW. Each step is",

@@ -35,8 +35,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "bridge",
-        header = "Hand unsigned blobs to a serial signer over a cable and get signatures back.", mixinStandardHelpOptions = true,
+@Command(name = "bridge", mixinStandardHelpOptions = true,
+        header = "Hand unsigned blobs to a serial signer over a cable and get signatures back.",
         description = "The build-machine side of the serial link: hand unsigned blobs over a serial cable to a "
                 + "signer running 'iotasign serial-signer' and get signatures back (docs/serial-link.md).",
         subcommands = BridgeCommand.Submit.class)
@@ -57,8 +57,8 @@ final class BridgeCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a bridge command is required (submit)");
     }
 
-    @Command(name = "submit",
-        header = "Send an unsigned blob to the serial signer and write the signed blob.", mixinStandardHelpOptions = true,
+    @Command(name = "submit", mixinStandardHelpOptions = true,
+            header = "Send an unsigned blob to the serial signer and write the signed blob.",
             description = "Send IN (an unsigned blob made by 'iotasign pack') to the signer, wait for its review and "
                     + "verdict, append the signature, check the result the device's way against the signer's key, "
                     + "and write OUT atomically. Interrupted transfers resume when the same blob is submitted again. "

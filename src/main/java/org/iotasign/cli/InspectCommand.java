@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect",
-        header = "Show what a release blob holds: header, entries, digest, signature, firmware.", mixinStandardHelpOptions = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        header = "Show what a release blob holds: header, entries, digest, signature, firmware.",
         description = {"Show what a release blob (signed or unsigned) holds: header, entries, digest, signature,",
                 "the firmware's ESP8266 image header, and which known public keys the firmware embeds.",
                 "Exit 0 when the blob is well formed and has no problems, 1 otherwise."})

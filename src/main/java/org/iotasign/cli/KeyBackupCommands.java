@@ -55,8 +55,8 @@ final class KeyBackupCommands {
     private KeyBackupCommands() {
     }
 
-    @Command(name = "ceremony",
-        header = "Make a release key that survives its token: split into shares, imported into tokens.", mixinStandardHelpOptions = true,
+    @Command(name = "ceremony", mixinStandardHelpOptions = true,
+            header = "Make a release key that survives its token: split into shares, imported into tokens.",
             description = {"Make a release key that survives the loss of its token, on the air-gapped laptop: generate an Ed25519",
                     "seed in memory, split it into --shares N shares of which any --threshold M rebuild it, write each share to",
                     "its own --share-dir (one per share, e.g. one USB drive each), import the seed into --key and every",
@@ -185,8 +185,8 @@ final class KeyBackupCommands {
         }
     }
 
-    @Command(name = "restore",
-        header = "Rebuild a ceremony's key from its shares and import it into a new token.", mixinStandardHelpOptions = true,
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            header = "Rebuild a ceremony's key from its shares and import it into a new token.",
             description = {"Rebuild a ceremony's key from any M of its shares and import it into the token of --key (a new or",
                     "replacement token). Refuses shares of different ceremonies, shares that fail their checksum, and a key",
                     "whose fingerprint differs from the one the ledger recorded for the ceremony. Recorded in the ledger."})
@@ -237,8 +237,8 @@ final class KeyBackupCommands {
         }
     }
 
-    @Command(name = "drill",
-        header = "Prove the key backup still works: rebuild from shares and check, import nothing.", mixinStandardHelpOptions = true,
+    @Command(name = "drill", mixinStandardHelpOptions = true,
+            header = "Prove the key backup still works: rebuild from shares and check, import nothing.",
             description = {"Prove the backup still works: rebuild the key from M shares and check its fingerprint against the",
                     "ceremony's ledger record, importing nothing. Recorded in the ledger. Run it once a year with the keepers."})
     static final class Drill implements Callable<Integer> {

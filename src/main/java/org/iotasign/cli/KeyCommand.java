@@ -48,8 +48,8 @@ final class KeyCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: generate, list, export, import-seed, ceremony, restore or drill");
     }
 
-    @Command(name = "generate",
-        header = "Generate an Ed25519 release key pair inside the token; it never leaves it.", mixinStandardHelpOptions = true,
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            header = "Generate an Ed25519 release key pair inside the token; it never leaves it.",
             description = {"Generate an Ed25519 key pair on the token. The private key is token-resident, private, sensitive,",
                     "never extractable and may only sign. Refuses when an object with the label or id exists.",
                     "Prints the public key and its fingerprint."})
@@ -96,8 +96,8 @@ final class KeyCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list",
-        header = "List the keys on a token with their fingerprints and how they were born.", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            header = "List the keys on a token with their fingerprints and how they were born.",
             description = {"List the keys on the token the URI selects: label, id, fingerprint, extractability, and the URI to use.",
                     "Logs in (PIN) to see private keys unless --no-login."})
     static final class ListKeys implements Callable<Integer> {
@@ -154,8 +154,8 @@ final class KeyCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "export",
-        header = "Export the public key as a C array for common.cpp, hex, PEM or raw bytes.", mixinStandardHelpOptions = true,
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            header = "Export the public key as a C array for common.cpp, hex, PEM or raw bytes.",
             description = {"Export the public key: c (a drop-in replacement for 'const uint8_t publicKey[32] PROGMEM' in IoTaWatt's",
                     "common.cpp), hex, pem (SubjectPublicKeyInfo) or raw (32 bytes). Always prints the key fingerprint",
                     "(on standard error when the key itself goes to standard output). No PIN needed."})

@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "ledger",
-        header = "Show, verify or recover the signing ledger.", mixinStandardHelpOptions = true,
+@Command(name = "ledger", mixinStandardHelpOptions = true,
+        header = "Show, verify or recover the signing ledger.",
         description = {"Show, verify or recover the signing ledger: one JSON line per signature, repeat, refusal, declined or abandoned",
                 "request or recovery, each holding the SHA-256 of the one before, anchored on the signing token (docs/usb-workflow.md)."},
         subcommands = {LedgerCommand.Show.class, LedgerCommand.Verify.class, LedgerCommand.Recover.class})
@@ -54,8 +54,8 @@ final class LedgerCommand implements Runnable {
         }
     }
 
-    @Command(name = "show",
-        header = "List the ledger's records, one line each.", mixinStandardHelpOptions = true,
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            header = "List the ledger's records, one line each.",
             description = "List the ledger's records, one line each (seq, time, outcome, version, blob fingerprint, key, confirmation, overrides, reasons).")
     static final class Show implements Callable<Integer> {
         @Spec
@@ -148,8 +148,8 @@ final class LedgerCommand implements Runnable {
         }
     }
 
-    @Command(name = "verify",
-        header = "Check the ledger's hash chain and its anchor on the token.", mixinStandardHelpOptions = true,
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            header = "Check the ledger's hash chain and its anchor on the token.",
             description = {"Walk the hash chain and name the first bad record: an edited, removed, reordered, duplicated or",
                     "truncated record. With the signing token present (--key; asks for its PIN) also check the file against the",
                     "token's anchor: a deleted, truncated, replaced or forked ledger. With --head (the ledgerHead of a receipt)",
@@ -231,8 +231,8 @@ final class LedgerCommand implements Runnable {
         }
     }
 
-    @Command(name = "recover",
-        header = "Record, on the token's authority, that ledger records were lost.", mixinStandardHelpOptions = true,
+    @Command(name = "recover", mixinStandardHelpOptions = true,
+            header = "Record, on the token's authority, that ledger records were lost.",
             description = {"Record that the ledger lost records its signing token anchors (the file was deleted, truncated,",
                     "replaced or forked) and continue it: asks for the token's PIN, appends a 'recovered' record naming the",
                     "anchor and the lost records to what the file still holds (a new file when it is gone), and moves the",

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "monitor",
-        header = "Watch a device's serial console until the expected lines appear.", mixinStandardHelpOptions = true,
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+        header = "Watch a device's serial console until the expected lines appear.",
         description = {"Watch a device's serial console. Exits 0 as soon as every --expect text has appeared, in the",
                 "order given, with no --reject text before; 1 when a --reject text appears or --timeout passes first.",
                 "Texts match anywhere in a line, so the ROM's 74880-baud boot noise does not hide them. Without --expect,",

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "probe",
-        header = "Poll an update server exactly as a device's updater would.", mixinStandardHelpOptions = true,
+@Command(name = "probe", mixinStandardHelpOptions = true,
+        header = "Poll an update server exactly as a device's updater would.",
         description = {"Poll an update server exactly as a device's updater would: GET /firmware/versions.json, parse it",
                 "with the device's parser, compare the class's version with --current (string inequality), download",
                 "/firmware/bin/<version>.bin, verify it the device's way with --pubkey, then fetch the advertised tables.",

@@ -19,8 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "publish",
-        header = "Publish a signed release into a site, checked as a device would.", mixinStandardHelpOptions = true,
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        header = "Publish a signed release into a site, checked as a device would.",
         description = {"Publish a signed release into a site: verify it as a device would against the site's key, copy it",
                 "to firmware/bin/<version>.bin, then point the given classes at it in firmware/versions.json (each file",
                 "written atomically, blob first, so a polling device never sees a class pointing at a missing blob).",

@@ -34,8 +34,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "serial-signer",
-        header = "Serve signing requests from a bridge on a serial port.", mixinStandardHelpOptions = true,
+@Command(name = "serial-signer", mixinStandardHelpOptions = true,
+        header = "Serve signing requests from a bridge on a serial port.",
         description = "Serve signing requests from a bridge on a serial port (docs/serial-link.md), one after another "
                 + "until stopped with Ctrl-C. Each blob is hashed as it arrives, then gets the review, policy and ledger of "
                 + "the USB workflow (compare the digest fingerprint with the build machine's); the operator confirms by "

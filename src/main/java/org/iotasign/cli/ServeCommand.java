@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "serve",
-        header = "Serve a site read-only over HTTP for a bench or a small fleet.", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        header = "Serve a site read-only over HTTP for a bench or a small fleet.",
         description = {"Serve a site read-only over HTTP/1.1 (Jetty) for a bench or a small fleet: GET and HEAD of",
                 "/firmware/versions.json, /firmware/bin/<version>.bin and /download/tables/<version>.txt only, with",
                 "Content-Length, Content-Type, ETag, Last-Modified and Range; 404 for anything else. Prints the URL,",

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "sign",
-        header = "Sign an unsigned release blob on a PKCS#11 token, after review and policy.", mixinStandardHelpOptions = true,
+@Command(name = "sign", mixinStandardHelpOptions = true,
+        header = "Sign an unsigned release blob on a PKCS#11 token, after review and policy.",
         description = {"Sign an unsigned release blob with a key on a PKCS#11 token. The blob is checked with the same code as",
                 "'verify' first (nothing verify would reject is signed) and against the signing policy (docs/usb-workflow.md):",
                 "the firmware must embed the signing key and not the stock IoTaWatt key, no version lower than one already signed",

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "site",
-        header = "Create, list, check and push an update site.", mixinStandardHelpOptions = true,
+@Command(name = "site", mixinStandardHelpOptions = true,
+        header = "Create, list, check and push an update site.",
         description = {"Create, list and check an update site: the folder of static files devices poll",
                 "(firmware/versions.json, firmware/bin/<version>.bin, download/tables/<version>.txt)."},
         subcommands = {SiteCommand.Init.class, SiteCommand.Show.class, SiteCommand.Check.class, SiteCommand.Push.class})
@@ -39,8 +39,8 @@ final class SiteCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a site command is required: init, show, check or push");
     }
 
-    @Command(name = "init",
-        header = "Create a site folder for releases signed with a key.", mixinStandardHelpOptions = true,
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            header = "Create a site folder for releases signed with a key.",
             description = {"Create a site folder for releases signed with KEY: the served folders, an empty",
                     "versions.json, and the site's key and history under " + SiteLayout.META_DIR + "/ (never served).",
                     "Running it again with the same key changes nothing; another key is refused."})
@@ -67,8 +67,8 @@ final class SiteCommand implements Runnable {
         }
     }
 
-    @Command(name = "show",
-        header = "List the site: key, classes, versions, sizes and fingerprints.", mixinStandardHelpOptions = true,
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            header = "List the site: key, classes, versions, sizes and fingerprints.",
             description = {"List the site: key, each class with its version, blob size, SHA-256 fingerprint and the",
                     "device's verdict, the tables, and published files no longer advertised. Problems are listed",
                     "at the end; the exit code is 0 either way (use 'site check' to fail on them)."})
@@ -91,8 +91,8 @@ final class SiteCommand implements Runnable {
         }
     }
 
-    @Command(name = "check",
-        header = "Check the site as devices will meet it, locally or in a bucket.", mixinStandardHelpOptions = true,
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            header = "Check the site as devices will meet it, locally or in a bucket.",
             description = {"Check the site as devices will meet it: versions.json parses strictly and as the device",
                     "parses it, every class names a MM_mm_pp version whose blob exists and verifies with the site key,",
                     "the advertised tables exist and carry their version, the history agrees with versions.json, no",
@@ -140,8 +140,8 @@ final class SiteCommand implements Runnable {
         }
     }
 
-    @Command(name = "push",
-        header = "Copy the served part of a site to S3-compatible object storage.", mixinStandardHelpOptions = true,
+    @Command(name = "push", mixinStandardHelpOptions = true,
+            header = "Copy the served part of a site to S3-compatible object storage.",
             description = {"Copy the served part of a site to a bucket through the S3 API (Amazon S3, Cloudflare R2,",
                     "Backblaze B2, MinIO, Ceph), for the online build machine, never the signing laptop.",
                     "Release blobs and tables go first, each read back and compared (size and SHA-256), versions.json",

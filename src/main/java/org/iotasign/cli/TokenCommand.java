@@ -34,8 +34,8 @@ final class TokenCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: init or list");
     }
 
-    @Command(name = "init",
-        header = "Create a SoftHSM2 token with its labels and PINs in the tool's own store.", mixinStandardHelpOptions = true,
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            header = "Create a SoftHSM2 token with its labels and PINs in the tool's own store.",
             description = {"Create a SoftHSM2 token (with label, security officer PIN and user PIN) in the store SOFTHSM2_CONF names;",
                     "run through scripts/iotasign, that is the tool's own store under IOTASIGN_HOME. Other tokens are initialized",
                     "with their own tools. PINs come from --so-pin-file/--pin-file, IOTASIGN_SO_PIN/IOTASIGN_PIN, or are typed twice."})
@@ -107,8 +107,8 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list",
-        header = "List the slots and tokens of a PKCS#11 module and what each can do.", mixinStandardHelpOptions = true,
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            header = "List the slots and tokens of a PKCS#11 module and what each can do.",
             description = {"List the slots and tokens of a PKCS#11 module: label, manufacturer, model, serial, whether it offers",
                     "Ed25519 signing (CKM_EDDSA) and key generation (CKM_EC_EDWARDS_KEY_PAIR_GEN), and the user PIN state."})
     static final class ListTokens implements Callable<Integer> {

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "usb",
-        header = "Sign the unsigned blobs on a signing drive, with review, policy and receipts.", mixinStandardHelpOptions = true,
+@Command(name = "usb", mixinStandardHelpOptions = true,
+        header = "Sign the unsigned blobs on a signing drive, with review, policy and receipts.",
         description = {"Sign the unsigned blobs on a signing drive: iotasign/outbox/*.unsigned in, iotasign/signed/<version>.bin",
                 "plus <version>.bin.receipt.json out, iotasign/rejected/<name>.reason.txt for refusals (docs/usb-workflow.md).",
                 "Each blob is reviewed on the terminal (version, entries, digest fingerprint to compare with 'iotasign pack',",

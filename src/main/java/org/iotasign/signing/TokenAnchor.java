@@ -25,26 +25,8 @@ final class TokenAnchor implements AnchorStore {
 
     /** The anchor store of {@code key}'s token, or {@link AnchorStore#NONE} where its profile keeps no data objects. */
     static AnchorStore of(TokenKey key) {
-        return key.dataObject(LABEL).<AnchorStore>map(TokenAnchor::new).orElse(new AnchorStore() {
-            @Override
-            public boolean available() {
-                return false;
-            }
-
-            @Override
-            public Optional<LedgerAnchor> read() {
-                return Optional.empty();
-            }
-
-            @Override
-            public void write(LedgerAnchor anchor) {
-            }
-
-            @Override
-            public String describe() {
-                return "token '" + key.tokenLabel() + "' (profile " + key.profileName() + ")";
-            }
-        });
+        return key.dataObject(LABEL).<AnchorStore>map(TokenAnchor::new)
+                .orElse(AnchorStore.none("token '" + key.tokenLabel() + "' (profile " + key.profileName() + ")"));
     }
 
     @Override
