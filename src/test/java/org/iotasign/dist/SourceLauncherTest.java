@@ -126,6 +126,10 @@ class SourceLauncherTest {
         assertEquals("", again.err(), "no rebuild, no archive message");
         assertTrue(Files.readString(classLog).contains("org.iotasign.cli.Main source: shared objects file"),
                 "the tool's classes come from the archive");
+        Processes.Result bad = launch(env, "verify", "--pubkey", "00", tree.resolve("no-such.bin").toString());
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().startsWith("iotasign: public key '00' is neither 64 hex digits nor a readable file"),
+                "the tool's one-line error reaches the terminal through the launcher: " + bad);
     }
 
     @Test
