@@ -244,7 +244,8 @@ public final class SerialEndToEndBench {
         for (String line : Files.readAllLines(bridgeLog)) {
             int at = line.indexOf(": version ");
             if (line.startsWith("blob ") && at > 0) {
-                return line.substring(at + ": version ".length()).split(",")[0] + " (ledger";
+                String quoted = line.substring(at + ": version ".length()).split(",")[0];
+                return quoted.replaceAll("^\"|\"$", "") + " (ledger"; // the bridge quotes it, the signer's console does not
             }
         }
         return "?";
