@@ -68,8 +68,27 @@ public final class TmuxScreen implements AutoCloseable {
         tmux(List.of("send-keys", "-t", SESSION, "Enter"));
     }
 
+    /**
+     * Ends the program and everything it started, then tmux. Closing the terminal alone
+     * is not enough: a program that rides out the hang-up (the serial signer waits for its
+     * port to come back) would outlive the test.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
+        String panes;
+        try {
+            panes = tmux(List.of("list-panes", "-s", "-t", SESSION, "-F", "#{pane_pid}"));
+        } catch (IOException gone) {
+            panes = ""; // The program ended and its window with it: nothing left to end.
+        }
+        for (String pid : panes.strip().split("\\s+")) {
+            if (pid.matches("[0-9]+")) {
+                ProcessHandle.of(Long.parseLong(pid)).ifPresent(pane -> {
+                    pane.descendants().forEach(ProcessHandle::destroyForcibly);
+                    pane.destroyForcibly();
+                });
+            }
+        }
         tmux(List.of("kill-server"));
     }
 
