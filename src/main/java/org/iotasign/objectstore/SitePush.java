@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -365,43 +366,62 @@ public final class SitePush {
             }
             for (Path f : files) {
                 String path = layout.relative(f);
-                if ((BLOB.matcher(path).matches() || TABLES.matcher(path).matches()) && served(path)) {
-                    objects.add(local(path, f));
+                if (BLOB.matcher(path).matches() || TABLES.matcher(path).matches()) {
+                    servedBytes(path).ifPresent(bytes -> objects.add(local(path, f, bytes)));
                 }
             }
         }
-        objects.add(local(VERSIONS, layout.versionsJson()));
+        objects.add(local(VERSIONS, layout.versionsJson(), servedBytes(VERSIONS)
+                .orElseThrow(() -> new EnvironmentException(layout.versionsJson() + " is not a regular file: check the site"))));
         return objects;
     }
 
-    /** Only what the site serves: the allow-list, regular files, nothing through a link. */
-    private boolean served(String path) {
+    /**
+     * The bytes the site serves at {@code path}, read from the file as opened, with no link
+     * followed at any level ({@link ServedPath#open}); empty when the site serves none there.
+     */
+    private Optional<byte[]> servedBytes(String path) {
+        Optional<ServedPath.Opened> opened;
         try {
-            Optional<ServedPath.Opened> opened = ServedPath.open(layout.root().toRealPath(), "/" + path);
-            if (opened.isEmpty()) {
-                return false;
-            }
-            opened.get().close();
-            return true;
+            opened = ServedPath.open(layout.root().toRealPath(), "/" + path);
         } catch (IOException e) {
-            return false;
+            return Optional.empty();
+        }
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        try (ServedPath.Opened o = opened.get()) {
+            if (o.size() > Integer.MAX_VALUE - 16) {
+                throw new EnvironmentException(path + " is " + o.size() + " bytes, too large for a site file: check the site");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) o.size());
+            while (buf.hasRemaining() && o.channel().read(buf) >= 0) {
+                // read to the size the open handle reported
+            }
+            if (buf.hasRemaining()) {
+                throw new RejectedException(path + " shrank while being read (a publish at the same time?): push again");
+            }
+            return Optional.of(buf.array());
+        } catch (IOException e) {
+            throw new EnvironmentException("cannot read " + layout.root().resolve(path) + ": " + AtomicFile.describe(e));
         }
     }
 
-    private LocalObject local(String path, Path file) {
-        byte[] bytes = read(file);
+    private static LocalObject local(String path, Path file, byte[] bytes) {
         return new LocalObject(path, file, bytes.length, Hashes.sha256(bytes), Hashes.md5(bytes));
     }
 
     /** The bytes sent are the bytes planned: a file changed since is refused. */
     private byte[] reread(LocalObject o) {
-        byte[] bytes = read(o.file());
+        byte[] bytes = servedBytes(o.path())
+                .orElseThrow(() -> new RejectedException(o.path() + " is no longer served by the site (a publish at the same time?): push again"));
         if (!Arrays.equals(Hashes.sha256(bytes), o.sha256())) {
             throw new RejectedException(o.path() + " changed while pushing (a publish at the same time?): push again");
         }
         return bytes;
     }
 
+    /** A file of the site's own bookkeeping (not served), never through a link. */
     private static byte[] read(Path p) {
         try {
             if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
