@@ -10,7 +10,6 @@ import java.util.Set;
 
 import org.iotasign.crypto.Ed25519PublicKey;
 import org.iotasign.crypto.Fingerprints;
-import org.iotasign.espimage.Esp8266Image;
 import org.iotasign.espimage.ImageCheck;
 import org.iotasign.ledger.LedgerRecord;
 import org.iotasign.release.ReleaseBlob;
@@ -84,7 +83,7 @@ public final class SigningPolicy {
                 add(out, PolicyRule.MISSING_OWN_KEY, "iotawatt.bin does not embed the signing key " + req.key().fingerprint()
                         + ": every device that installs it could never verify a later update from this key and would need a serial re-flash");
             }
-            if (Esp8266Image.check(blob.firmware()).kind() == ImageCheck.Kind.GZIP) {
+            if (blob.imageCheck().orElseThrow().kind() == ImageCheck.Kind.GZIP) {
                 add(out, PolicyRule.GZIP_FIRMWARE, "iotawatt.bin is gzip-compressed: only devices running ESP8266 core 2.7.0 or later install it,"
                         + " and IoTaWatt's 2.6.3 refuses it");
             }

@@ -44,10 +44,24 @@ public final class DeviceVerifier {
         }
     }
 
+    /**
+     * The device's decision alone, for a signer checking the blob it has just signed: the
+     * walk, the SD card's names, the signature and iotawatt.bin, in the device's order. The
+     * release checks are left out (the verdict's findings are empty): the signer ran them in
+     * its review, on the same bytes before the signature.
+     */
+    public static DeviceVerdict deviceDecision(byte[] signedBlob, Ed25519PublicKey key) {
+        try (ByteSource in = ByteSource.of(signedBlob)) {
+            return verify(in, key, null, FirmwareLimit.DEFAULT, false);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static DeviceVerdict verify(Opener opener, Ed25519PublicKey key, String requestedVersion, FirmwareLimit limit) throws IOException {
         DeviceVerdict v;
         try (ByteSource in = opener.open()) {
-            v = verify(in, key, requestedVersion, limit);
+            v = verify(in, key, requestedVersion, limit, true);
         }
         if (v.deviceAccepts() || v.blob().isPresent()) {
             return v;
@@ -62,7 +76,8 @@ public final class DeviceVerifier {
                 : v;
     }
 
-    private static DeviceVerdict verify(ByteSource in, Ed25519PublicKey key, String requestedVersion, FirmwareLimit limit) throws IOException {
+    private static DeviceVerdict verify(ByteSource in, Ed25519PublicKey key, String requestedVersion, FirmwareLimit limit,
+                                        boolean releaseChecks) throws IOException {
         Findings findings = new Findings();
         if (in.size() > 0xFFFF_FFFFL) {
             return rejected(List.of(), "the file is larger than 4 GiB: the device's FAT card cannot hold it", findings);
@@ -88,7 +103,9 @@ public final class DeviceVerifier {
             return rejected(log, walk.explanation, findings);
         }
         ReleaseBlob blob = ReleaseBlob.fromWalk(walk, in.size(), true, limit);
-        findings.addAll(blob.findings());
+        if (releaseChecks) {
+            findings.addAll(blob.findings());
+        }
         // The device creates each file as it walks, before the signature: a name its SD card
         // cannot create ends the update there.
         String folder = requestedVersion != null ? requestedVersion : blob.version();
@@ -109,7 +126,7 @@ public final class DeviceVerifier {
             return new DeviceVerdict(false, log, "the signature verifies but there is no iotawatt.bin: the device rejects the update without another log line",
                     findings, Optional.of(blob));
         }
-        if (blob.firmware() != null && !key.isEmbeddedIn(blob.firmware())) {
+        if (releaseChecks && blob.firmware() != null && !blob.firmwareEmbeds(key)) {
             findings.problem(Finding.Code.FIRMWARE_LACKS_KEY, "iotawatt.bin does not embed the verifying key " + key.fingerprint()
                     + ": devices that install it could never verify a later update from this key and would need a serial re-flash");
         }

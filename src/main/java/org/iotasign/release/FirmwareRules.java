@@ -9,12 +9,16 @@ public final class FirmwareRules {
     }
 
     public static Findings check(byte[] firmware, FirmwareLimit limit) {
+        return check(firmware.length, Esp8266Image.check(firmware), limit);
+    }
+
+    /** @param image {@link Esp8266Image#check} of the firmware, whose length is {@code length} */
+    public static Findings check(int length, ImageCheck image, FirmwareLimit limit) {
         Findings f = new Findings();
-        if (firmware.length > limit.maxBytes()) {
-            f.problem("iotawatt.bin is " + firmware.length + " bytes, larger than " + limit.source() + " (" + limit.maxBytes()
+        if (length > limit.maxBytes()) {
+            f.problem("iotawatt.bin is " + length + " bytes, larger than " + limit.source() + " (" + limit.maxBytes()
                     + " bytes): the device's Updater would refuse it; shrink the build or pass --max-firmware if the devices have another layout");
         }
-        ImageCheck image = Esp8266Image.check(firmware);
         for (String e : image.errors()) {
             f.problem("iotawatt.bin: " + e);
         }

@@ -5,12 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.espimage.Esp8266Image;
+import org.iotasign.espimage.ImageCheck;
 import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
 
@@ -26,13 +30,18 @@ public final class ReleaseBlob {
     private final DeviceWalk walk;
     private final long size;
     private final boolean signed;
-    private final Findings findings;
+    private final FirmwareLimit limit;
+    // Each pass over iotawatt.bin (CRC, checksums, a key search) costs a cold run more than
+    // the rest of its work: each is made once, when first asked for, and kept.
+    private Findings findings;
+    private ImageCheck image;
+    private final Map<Ed25519PublicKey, Boolean> embeds = new HashMap<>();
 
     private ReleaseBlob(DeviceWalk walk, long size, boolean signed, FirmwareLimit limit) {
         this.walk = walk;
         this.size = size;
         this.signed = signed;
-        this.findings = ReleaseRules.check(walk, limit);
+        this.limit = limit;
     }
 
     static ReleaseBlob fromWalk(DeviceWalk walk, long size, boolean signed, FirmwareLimit limit) {
@@ -153,11 +162,25 @@ public final class ReleaseBlob {
     }
 
     /** Problems make the release unacceptable; warnings are shown to the operator. */
-    public Findings findings() {
+    public synchronized Findings findings() {
+        if (findings == null) {
+            findings = ReleaseRules.check(walk, walk.firmware == null ? null : imageCheck().orElseThrow(), limit);
+        }
         return findings;
     }
 
-    public boolean firmwareEmbeds(Ed25519PublicKey key) {
-        return walk.firmware != null && key.isEmbeddedIn(walk.firmware);
+    /** What iotawatt.bin is as an ESP8266 image; empty when {@link #firmware()} is null. */
+    public synchronized Optional<ImageCheck> imageCheck() {
+        if (walk.firmware == null) {
+            return Optional.empty();
+        }
+        if (image == null) {
+            image = Esp8266Image.check(walk.firmware);
+        }
+        return Optional.of(image);
+    }
+
+    public synchronized boolean firmwareEmbeds(Ed25519PublicKey key) {
+        return walk.firmware != null && embeds.computeIfAbsent(key, k -> k.isEmbeddedIn(walk.firmware));
     }
 }

@@ -1,5 +1,7 @@
 package org.iotasign.release;
 
+import org.iotasign.espimage.ImageCheck;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -13,7 +15,8 @@ final class ReleaseRules {
     private ReleaseRules() {
     }
 
-    static Findings check(DeviceWalk walk, FirmwareLimit limit) {
+    /** @param image the image check of {@code walk.firmware} (null when that is null) */
+    static Findings check(DeviceWalk walk, ImageCheck image, FirmwareLimit limit) {
         Findings f = new Findings();
         String version = new String(walk.headerVersion, StandardCharsets.ISO_8859_1);
         ReleaseVersion.problem(version).ifPresent(p -> f.problem(p));
@@ -51,7 +54,7 @@ final class ReleaseRules {
         } else if (walk.firmware == null) {
             f.problem("iotawatt.bin claims " + walk.firmwareLength + " bytes, far larger than any ESP8266 firmware");
         } else {
-            f.addAll(FirmwareRules.check(walk.firmware, limit));
+            f.addAll(FirmwareRules.check(walk.firmware.length, image, limit));
         }
         return f;
     }

@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.iotasign.crypto.Ed25519PublicKey;
-import org.iotasign.espimage.Esp8266Image;
 import org.iotasign.espimage.ImageCheck;
 import org.iotasign.espimage.ImageHeader;
 import org.iotasign.io.TerminalText;
@@ -45,15 +44,14 @@ public final class ReleaseSummary {
             entries.add(em);
         }
         m.put("entries", entries);
-        byte[] fw = blob.firmware();
-        if (fw != null) {
-            m.put("firmware", describeImage(Esp8266Image.check(fw)));
+        if (blob.firmware() != null) {
+            m.put("firmware", describeImage(blob.imageCheck().orElseThrow()));
             List<Map<String, Object>> embedded = new ArrayList<>();
             for (NamedKey k : keys) {
                 Map<String, Object> km = new LinkedHashMap<>();
                 km.put("key", k.label());
                 km.put("fingerprint", k.key().fingerprint());
-                km.put("embedded", k.key().isEmbeddedIn(fw));
+                km.put("embedded", blob.firmwareEmbeds(k.key()));
                 embedded.add(km);
             }
             m.put("embeddedKeys", embedded);
@@ -106,12 +104,11 @@ public final class ReleaseSummary {
             out.add(String.format("  %-25s %9d bytes (padded %9d)  sha256 %s", TerminalText.quoted(e.name()), e.length(), e.paddedLength(),
                     HexFormat.of().formatHex(e.sha256()).substring(0, 16) + "…"));
         }
-        byte[] fw = blob.firmware();
-        if (fw != null) {
-            out.addAll(imageText(Esp8266Image.check(fw)));
+        if (blob.firmware() != null) {
+            out.addAll(imageText(blob.imageCheck().orElseThrow()));
             for (NamedKey k : keys) {
                 out.add(String.format("key          %s %s: %s", k.label(), k.key().fingerprint(),
-                        k.key().isEmbeddedIn(fw) ? "embedded in the firmware" : "not embedded"));
+                        blob.firmwareEmbeds(k.key()) ? "embedded in the firmware" : "not embedded"));
             }
         }
         blob.findings().problems().forEach(p -> out.add("problem: " + TerminalText.line(p)));

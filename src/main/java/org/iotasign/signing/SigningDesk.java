@@ -137,7 +137,7 @@ public final class SigningDesk {
             }
             byte[] unsigned = review.bytes();
             byte[] signed = ReleaseBlob.withSignature(unsigned, signature);
-            DeviceVerdict verdict = DeviceVerifier.verify(signed, key.publicKey(), null, limit);
+            DeviceVerdict verdict = DeviceVerifier.deviceDecision(signed, key.publicKey());
             if (!verdict.deviceAccepts()) {
                 throw new RejectedException("the signed blob fails the device's verification: " + verdict.explanation()
                         + ": nothing was written; report this with the blob");
