@@ -84,9 +84,10 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--force", description = "Replace OUT if it exists.")
         boolean force;
 
-        @Option(names = "--window", defaultValue = "" + Protocol.DEFAULT_WINDOW, paramLabel = "N",
-                description = "Chunks in flight before an acknowledgement (1 = stop-and-wait; default: ${DEFAULT-VALUE}).")
-        int window;
+        @Option(names = "--window", paramLabel = "N",
+                description = "Chunks in flight before an acknowledgement (1 = stop-and-wait; default: 16 KiB in flight, e.g. 16 chunks"
+                        + " of 1 KiB at 115200 baud, 2 of 8 KiB at 921600).")
+        Integer window;
 
         @Mixin
         FirmwareLimitOptions limits;
@@ -99,7 +100,7 @@ final class BridgeCommand implements Runnable {
             if (parent.baud <= 0) {
                 throw new UsageException("--baud must be a positive line rate, e.g. 921600");
             }
-            if (window < 1 || window > 32) {
+            if (window != null && (window < 1 || window > Protocol.MAX_WINDOW)) {
                 throw new UsageException("--window must be between 1 and 32");
             }
             Ed25519PublicKey pinned = pubkey == null ? null : KeyArguments.publicKey(pubkey);
@@ -140,7 +141,7 @@ final class BridgeCommand implements Runnable {
                     throw new IOException(Hints.message(e), e);
                 }
             },
-                    BridgeSettings.defaults().withWindow(window), listener, pinned);
+                    window == null ? BridgeSettings.forLine(parent.baud) : BridgeSettings.forLine(parent.baud).withWindow(window), listener, pinned);
             BridgeResult result = submitCancellable(bridge, unsigned);
             progress.finish();
 

@@ -26,6 +26,7 @@ import org.iotasign.seriallink.SignerListener;
 import org.iotasign.seriallink.SignerSettings;
 import org.iotasign.seriallink.Verdict;
 import org.iotasign.signing.Operator;
+import org.iotasign.signing.SigningDesk;
 import org.iotasign.token.TokenKey;
 
 import picocli.CommandLine.Command;
@@ -84,7 +85,9 @@ final class SerialSignerCommand implements Callable<Integer> {
         SerialPortLink.open(port, baud).close();
         try (TokenKey key = signing.openKey()) {
             SignerConsole console = new SignerConsole(out, terminal);
-            DeskSigningService service = new DeskSigningService(signing.desk(key), operator, out, "serial:" + port, console);
+            SigningDesk desk = signing.desk(key);
+            desk.warmUp();
+            DeskSigningService service = new DeskSigningService(desk, operator, out, "serial:" + port, console);
             AtomicInteger verdicts = new AtomicInteger();
             AtomicLong lastVerdictAt = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();

@@ -17,9 +17,28 @@ import java.time.Duration;
 public record BridgeSettings(int window, int chunkSize, Duration retransmitAfter, Duration requestInterval,
                              Duration queryInterval, Duration reconnectAfter, Duration giveUpAfter, Duration verdictTimeout) {
     public static BridgeSettings defaults() {
-        return new BridgeSettings(Protocol.DEFAULT_WINDOW, Protocol.MAX_CHUNK, Duration.ofMillis(500), Duration.ofMillis(300),
+        return new BridgeSettings(Protocol.DEFAULT_WINDOW, Protocol.DEFAULT_CHUNK, Duration.ofMillis(500), Duration.ofMillis(300),
                 Duration.ofMillis(500), Duration.ofSeconds(3), Duration.ofSeconds(30), Duration.ofMinutes(15));
     }
+
+    /**
+     * The defaults for a line of {@code baud} bits per second: the largest chunk (a power of
+     * two, {@link Protocol#DEFAULT_CHUNK} to {@link Protocol#MAX_CHUNK}) that spends at most
+     * {@link #CHUNK_TIME_MS} ms on the wire, so acknowledgements keep coming well inside the
+     * retransmission timer; and as many chunks in flight as the default window holds bytes
+     * (16 KiB), at least 2, so a lost frame costs no more line time than with 1 KiB chunks.
+     */
+    public static BridgeSettings forLine(int baud) {
+        int chunk = Protocol.DEFAULT_CHUNK;
+        while (chunk * 2 <= Protocol.MAX_CHUNK && chunk * 2 * 10L * 1000 <= (long) baud * CHUNK_TIME_MS) {
+            chunk *= 2;
+        }
+        int window = Math.max(2, Protocol.DEFAULT_WINDOW * Protocol.DEFAULT_CHUNK / chunk);
+        return defaults().withChunkSize(chunk).withWindow(window);
+    }
+
+    /** Longest time on the wire of one chunk that {@link #forLine} picks (10 bit times per byte). */
+    public static final int CHUNK_TIME_MS = 100;
 
     public BridgeSettings {
         if (window < 1 || window > Protocol.MAX_WINDOW || chunkSize < Protocol.MIN_CHUNK || chunkSize > Protocol.MAX_CHUNK) {

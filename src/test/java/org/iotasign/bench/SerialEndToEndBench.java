@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
+import org.iotasign.seriallink.BridgeSettings;
 import org.iotasign.seriallink.Frame;
 import org.iotasign.seriallink.FrameCodec;
 import org.iotasign.seriallink.FrameReader;
@@ -106,11 +107,12 @@ public final class SerialEndToEndBench {
         double latencyMs = args.length > 6 ? Double.parseDouble(args[6]) : 4.0;
         long size = Files.size(blob);
         double lineRate = baud / 10.0;
-        double ceiling = size / (double) dataFrameBytes(Files.readAllBytes(blob));
+        int chunk = BridgeSettings.forLine(baud).chunkSize();
+        double ceiling = size / (double) dataFrameBytes(Files.readAllBytes(blob), chunk);
         System.out.printf(Locale.ROOT, "serial link end to end: %d-byte release, %d baud (%.0f bytes/s), %.1f ms one-way latency,"
                 + " two processes over pseudo-terminals and a paced relay; load average %s%n", size, baud, lineRate, latencyMs, load());
-        System.out.printf(Locale.ROOT, "framing ceiling (the blob's DATA frames on the wire, at most 1,047 bytes per 1,024): %.3f of line rate%n",
-                ceiling);
+        System.out.printf(Locale.ROOT, "framing ceiling (the blob's DATA frames on the wire, in the %d-byte chunks the bridge picks at this"
+                + " rate): %.3f of line rate%n", chunk, ceiling);
         List<Result> results = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
             Result r = run(launcher, blob, key, Files.createDirectories(work.resolve("run" + i)), baud, latencyMs, size, lineRate, warm);
@@ -208,11 +210,11 @@ public final class SerialEndToEndBench {
         }
     }
 
-    /** Bytes on the wire of the blob's DATA frames in 1 KiB chunks, delimiters included (COBS costs less where the data has zeros). */
-    private static long dataFrameBytes(byte[] blob) {
+    /** Bytes on the wire of the blob's DATA frames in chunks of {@code size}, delimiters included (COBS costs less where the data has zeros). */
+    private static long dataFrameBytes(byte[] blob, int size) {
         long total = 0;
-        for (int i = 0; i * Protocol.MAX_CHUNK < blob.length; i++) {
-            byte[] chunk = Arrays.copyOfRange(blob, i * Protocol.MAX_CHUNK, Math.min(blob.length, (i + 1) * Protocol.MAX_CHUNK));
+        for (int i = 0; i * size < blob.length; i++) {
+            byte[] chunk = Arrays.copyOfRange(blob, i * size, Math.min(blob.length, (i + 1) * size));
             total += FrameCodec.encode(new Frame(FrameType.DATA, 0, 0x5A5A5A5A, i, chunk)).length;
         }
         return total;

@@ -49,6 +49,17 @@ class SerialLinkTest {
     }
 
     @Test
+    void chunksOfTheLargestSizeTheProtocolAllowsCrossTheLink() throws Exception {
+        TestSigning.CarefulService service = new TestSigning.CarefulService();
+        try (SerialSigner s = signer(service, SignerListener.NONE); Switchboard sb = new Switchboard(s)) {
+            byte[] b = blob(5 * Protocol.MAX_CHUNK + 17, 7);
+            BridgeResult r = new SerialBridge(sb::open, FAST.withChunkSize(Protocol.MAX_CHUNK).withWindow(2), BridgeListener.NONE, null).submit(b);
+            assertTrue(TestSigning.KEY.publicKey().verify(TestSigning.sha256(b), r.signature()));
+            assertArrayEquals(b, service.reviewed.get(service.reviewed.size() - 1));
+        }
+    }
+
+    @Test
     void stopAndWaitWithWindowOneWorksToo() throws Exception {
         try (SerialSigner s = signer(new TestSigning.CarefulService(), SignerListener.NONE); Switchboard sb = new Switchboard(s)) {
             byte[] b = blob(3000, 1);

@@ -86,6 +86,28 @@ class SigningDeskTest {
     }
 
     @Test
+    void theWarmUpRecordsNothingAndAsksTheTokenForNoSignature() throws IOException {
+        SigningKey token = SigningKey.of(f.releaseKey);
+        AtomicInteger signatures = new AtomicInteger();
+        SigningKey counting = new SigningKey(token.publicKey(), digest -> {
+            signatures.incrementAndGet();
+            return token.signer().sign(digest);
+        }, token.tokenSerial(), token.description(), token.neverLeftToken());
+        SigningDesk desk = SigningFixture.desk(counting, ledger());
+        desk.sign(desk.review(f.release("02_08_05"), "test"), Confirmation.YES_FLAG);
+        byte[] before = Files.readAllBytes(ledger());
+
+        desk.warmUp();
+
+        assertEquals(1, signatures.get(), "the warm-up asked the token for no signature");
+        assertArrayEquals(before, Files.readAllBytes(ledger()), "the warm-up wrote nothing to the ledger");
+        // The token's anchor still agrees with the file: the next signature goes through.
+        desk.sign(desk.review(f.release("02_08_06"), "test"), Confirmation.YES_FLAG);
+        assertEquals(2, signatures.get());
+        assertEquals(2, new Ledger(ledger()).records().size());
+    }
+
+    @Test
     void theSignedBlobIsTheReviewedBytesPlusASignatureThatVerifies() {
         byte[] blob = f.release("02_08_05");
         SigningDesk desk = f.desk(ledger());
