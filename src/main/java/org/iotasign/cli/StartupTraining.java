@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -17,18 +18,26 @@ import java.util.zip.ZipFile;
 import org.iotasign.crypto.Hashes;
 import org.iotasign.crypto.KeyFormats;
 import org.iotasign.crypto.SoftwareEd25519Signer;
+import org.iotasign.ledger.Ledger;
+import org.iotasign.policy.SigningPolicy;
+import org.iotasign.release.FirmwareLimit;
+import org.iotasign.signing.Confirmation;
+import org.iotasign.signing.Review;
+import org.iotasign.signing.SigningDesk;
+import org.iotasign.signing.SigningKey;
 
 import picocli.CommandLine;
 
 /**
  * The training run behind the launchers' class-data-sharing archive: a JVM started with
- * {@code -XX:ArchiveClassesAtExit} runs this and the archive holds every class it loaded, so
- * later runs map them instead of reading, parsing and verifying them from the jar.
+ * {@code -XX:DumpLoadedClassList} runs this, and {@code -Xshare:dump} archives every class it
+ * loaded, so later runs map them instead of reading, parsing and verifying them from the jar.
  *
  * <p>It loads every class of the tool and picocli, and runs the quick commands in-process
- * (help of every command, sample-firmware, pack, inspect and verify, as text and JSON) so
- * the library classes they use are archived too. It touches nothing outside a temporary
- * folder: no token, no ledger, no network; a throwaway software key signs the sample.
+ * (help of every command, sample-firmware, pack, inspect and verify, as text and JSON, and
+ * the signing desk's review and signature into a ledger of its own) so the library classes
+ * they use are archived too. It touches nothing outside a temporary folder: no token, no
+ * ledger of the user's, no network; a throwaway software key signs the sample.
  * Prints nothing; exits 0.
  */
 public final class StartupTraining {
@@ -75,6 +84,20 @@ public final class StartupTraining {
             try (OutputStream o = Files.newOutputStream(signed)) {
                 o.write(blob);
                 o.write(signature);
+            }
+        }
+        if (Files.isRegularFile(unsigned)) {
+            // The signing desk's review, ledger and post-signature check, with the throwaway
+            // key and a ledger of the training's own: what sign, usb and the serial signer run
+            // besides the token. Nothing of the user's is read or written.
+            SigningDesk desk = new SigningDesk(new SigningKey(key.publicKey(), key, "training", "training key", true),
+                    new Ledger(dir.resolve("ledger.jsonl")), new SigningPolicy(Set.of()), FirmwareLimit.DEFAULT);
+            try {
+                Review review = desk.review(Files.readAllBytes(unsigned), "training");
+                review.lines();
+                desk.sign(review, Confirmation.YES_FLAG);
+            } catch (RuntimeException e) {
+                // A training step that fails only means fewer classes in the archive.
             }
         }
         for (Path p : List.of(unsigned, signed)) {

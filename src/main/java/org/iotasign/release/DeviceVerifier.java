@@ -47,7 +47,7 @@ public final class DeviceVerifier {
     /**
      * The device's decision alone, for a signer checking the blob it has just signed: the
      * walk, the SD card's names, the signature and iotawatt.bin, in the device's order. The
-     * release checks are left out (the verdict's findings are empty): the signer ran them in
+     * release checks are left out (the verdict has no findings and no blob): the signer ran them in
      * its review, on the same bytes before the signature.
      */
     public static DeviceVerdict deviceDecision(byte[] signedBlob, Ed25519PublicKey key) {
@@ -94,7 +94,7 @@ public final class DeviceVerifier {
             }
             wanted = Arrays.copyOf(v, ReleaseLayout.VERSION_LENGTH);
         }
-        DeviceWalk walk = DeviceWalk.run(in, wanted, ReleaseLayout.SIGNATURE_LENGTH);
+        DeviceWalk walk = DeviceWalk.run(in, wanted, ReleaseLayout.SIGNATURE_LENGTH, releaseChecks);
         List<String> log = new ArrayList<>();
         if (walk.outcome != DeviceWalk.Outcome.COMPLETE) {
             if (walk.deviceLog != null) {
@@ -103,6 +103,8 @@ public final class DeviceVerifier {
             return rejected(log, walk.explanation, findings);
         }
         ReleaseBlob blob = ReleaseBlob.fromWalk(walk, in.size(), true, limit);
+        // Without the release checks the entries carry no digests: the verdict shows no blob.
+        Optional<ReleaseBlob> shown = releaseChecks ? Optional.of(blob) : Optional.empty();
         if (releaseChecks) {
             findings.addAll(blob.findings());
         }
@@ -113,24 +115,24 @@ public final class DeviceVerifier {
         for (SdCardNames.Placement p : placed) {
             if (p.openFails().isPresent() && p.name().indexOf('/') < 0) {
                 log.add("Updater: unable to create file: " + TerminalText.of(folder + "/" + p.name()));
-                return new DeviceVerdict(false, log, p.openFails().get(), findings, Optional.of(blob));
+                return new DeviceVerdict(false, log, p.openFails().get(), findings, shown);
             }
         }
         if (!key.verify(walk.digest, walk.trailer)) {
             log.add("Updater: Signature does not verify.");
             return new DeviceVerdict(false, log, "the signature does not verify with key " + key.fingerprint()
-                    + ": the blob was changed after signing, or was signed with another key", findings, Optional.of(blob));
+                    + ": the blob was changed after signing, or was signed with another key", findings, shown);
         }
         log.add("Updater: signature verified");
         if (walk.firmwareEntries == 0) {
             return new DeviceVerdict(false, log, "the signature verifies but there is no iotawatt.bin: the device rejects the update without another log line",
-                    findings, Optional.of(blob));
+                    findings, shown);
         }
         if (releaseChecks && blob.firmware() != null && !blob.firmwareEmbeds(key)) {
             findings.problem(Finding.Code.FIRMWARE_LACKS_KEY, "iotawatt.bin does not embed the verifying key " + key.fingerprint()
                     + ": devices that install it could never verify a later update from this key and would need a serial re-flash");
         }
-        return new DeviceVerdict(true, log, "the device would install version " + blob.version(), findings, Optional.of(blob));
+        return new DeviceVerdict(true, log, "the device would install version " + blob.version(), findings, shown);
     }
 
     private static DeviceVerdict rejected(List<String> log, String explanation, Findings findings) {

@@ -56,12 +56,20 @@ final class DeviceWalk {
      * @param trailerLength    64 for a signed blob (the device's value), 0 for an unsigned one
      */
     static DeviceWalk run(ByteSource in, byte[] requestedVersion, int trailerLength) throws IOException {
+        return run(in, requestedVersion, trailerLength, true);
+    }
+
+    /**
+     * @param entryDigests false: each entry's {@code sha256} is null (one pass over the blob
+     *                     fewer, for a check that needs only the device's decision)
+     */
+    static DeviceWalk run(ByteSource in, byte[] requestedVersion, int trailerLength, boolean entryDigests) throws IOException {
         DeviceWalk w = new DeviceWalk();
-        w.walk(in, requestedVersion, trailerLength);
+        w.walk(in, requestedVersion, trailerLength, entryDigests);
         return w;
     }
 
-    private void walk(ByteSource in, byte[] requestedVersion, int trailerLength) throws IOException {
+    private void walk(ByteSource in, byte[] requestedVersion, int trailerLength, boolean entryDigests) throws IOException {
         MessageDigest sha = Hashes.sha256();
         long size = in.size();
         long pos = 0;
@@ -134,7 +142,7 @@ final class DeviceWalk {
                     }
                 }
             }
-            MessageDigest entrySha = Hashes.sha256();
+            MessageDigest entrySha = entryDigests ? Hashes.sha256() : null;
             boolean paddingZero = true;
             long remaining = length;
             long dataOffset = 0;
@@ -151,7 +159,9 @@ final class DeviceWalk {
                 }
                 sha.update(chunk, 0, toRead);
                 binarySize = (binarySize - toRead) & U32;
-                entrySha.update(chunk, 0, data);
+                if (entrySha != null) {
+                    entrySha.update(chunk, 0, data);
+                }
                 for (int i = data; i < toRead; i++) {
                     paddingZero &= chunk[i] == 0;
                 }
@@ -163,7 +173,7 @@ final class DeviceWalk {
             }
             entryCount++;
             if (entries.size() < MAX_RECORDED_ENTRIES) {
-                entries.add(new EntryInfo(name, entryOffset, length, entrySha.digest(), terminated, nameClean, paddingZero));
+                entries.add(new EntryInfo(name, entryOffset, length, entrySha == null ? null : entrySha.digest(), terminated, nameClean, paddingZero));
             }
         }
         digest = sha.digest();

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.iotasign.EnvironmentException;
+
 import sun.security.pkcs11.wrapper.CK_ATTRIBUTE;
 import sun.security.pkcs11.wrapper.CK_INFO;
 import sun.security.pkcs11.wrapper.CK_MECHANISM;
@@ -49,6 +51,7 @@ public final class Pkcs11Wrapper implements Cryptoki {
      * @throws IOException when the library cannot be loaded (not a PKCS#11 module, wrong architecture)
      */
     public static synchronized Pkcs11Wrapper load(Path canonicalModule) throws IOException {
+        requireWrapperOpen();
         Pkcs11Wrapper existing = LOADED.get(canonicalModule);
         if (existing != null) {
             return existing;
@@ -66,6 +69,23 @@ public final class Pkcs11Wrapper implements Cryptoki {
             hookInstalled = true;
         }
         return w;
+    }
+
+    /**
+     * The JDK's wrapper package is not exported: the jar's manifest opens it to {@code java
+     * -jar}, and the launchers start a command from the class path (without it) only when it
+     * names no token. Named by module and package, not by class: a reference to the class
+     * itself would fail with the JVM's IllegalAccessError before this could explain.
+     */
+    private static void requireWrapperOpen() {
+        String pkg = "sun.security.pkcs11.wrapper";
+        boolean open = ModuleLayer.boot().findModule("jdk.crypto.cryptoki")
+                .map(m -> m.isExported(pkg, Pkcs11Wrapper.class.getModule()))
+                .orElse(false);
+        if (!open) {
+            throw new EnvironmentException("this Java runtime does not open " + pkg + " to iotasign, which a token needs:"
+                    + " start it with bin/iotasign, scripts/iotasign or java -jar, or pass --add-exports jdk.crypto.cryptoki/" + pkg + "=ALL-UNNAMED");
+        }
     }
 
     /** True once {@link #load} has initialized this module in this JVM. */

@@ -3,6 +3,7 @@ package org.iotasign.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import org.iotasign.testing.Cli;
 import org.iotasign.testing.IotasignProcess;
 import org.iotasign.testing.TestKeys;
 import org.iotasign.testing.TestReleases;
+import org.iotasign.token.HsmProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,5 +98,60 @@ class CommandTreeTest {
             List<String> hits = loaded.stream().filter(c -> c.startsWith(unwanted)).toList();
             assertTrue(hits.isEmpty(), "verify loaded " + hits);
         }
+    }
+
+    /**
+     * The commands the launchers start from the class path (src/dist/lib/iotasign-env.sh),
+     * where the jar manifest's Add-Exports does not apply: each runs to its end without the
+     * JDK's PKCS#11 wrapper, as long as no argument names a token.
+     */
+    @Test
+    void theCommandsStartedFromTheClassPathRunWithoutThePkcs11Wrapper() throws Exception {
+        Path signed = Files.write(dir.resolve("02_08_05.bin"), TestReleases.signed("02_08_05", TestKeys.test1()));
+        Path firmware = dir.resolve("fw.bin");
+        String hex = TestKeys.test1().publicKey().hex();
+        List<List<String>> runs = List.of(List.of("--version"), List.of("-V"), List.of("--help"), List.of("help", "sign"),
+                List.of("sample-firmware", "--label", "02_08_06", "--embed-key", hex, "--size", "300000", "-o", firmware.toString()),
+                List.of("pack", "--version", "02_08_06", "--firmware", firmware.toString(), "-o", dir.resolve("r.unsigned").toString()),
+                List.of("inspect", "--pubkey", hex, signed.toString()),
+                List.of("verify", "--pubkey", hex, signed.toString()));
+        for (List<String> args : runs) {
+            Path log = dir.resolve("classes.log");
+            Run r = withoutTheExport(args, log, Map.of());
+            assertEquals(0, r.exit(), args + ": " + r.out());
+            List<String> wrapper = Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("sun.security.pkcs11.") || l.contains("org.iotasign.token.Pkcs11Wrapper")).toList();
+            assertTrue(wrapper.isEmpty(), args + " loaded " + wrapper);
+        }
+    }
+
+    @Test
+    void aTokenNamedWithoutThePkcs11WrapperOpenIsOneLineSayingHowToStart() throws Exception {
+        assumeTrue(HsmProfile.softHsm().installedModule().isPresent(), "SoftHSM2 is not installed (apt-get install softhsm2)");
+        Path signed = Files.write(dir.resolve("02_08_05.bin"), TestReleases.signed("02_08_05", TestKeys.test1()));
+        Files.createDirectories(dir.resolve("tokens"));
+        Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = " + dir.resolve("tokens") + "\n");
+        Run r = withoutTheExport(List.of("verify", "--pubkey", "pkcs11:token=iotasign;object=release", signed.toString()),
+                dir.resolve("classes.log"), Map.of("SOFTHSM2_CONF", dir.resolve("softhsm2.conf").toString()));
+        assertEquals(Main.EXIT_ENVIRONMENT, r.exit(), r.out());
+        assertTrue(r.out().startsWith("iotasign: this Java runtime does not open sun.security.pkcs11.wrapper to iotasign"), r.out());
+        assertEquals(1, r.out().lines().count(), r.out());
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    /** iotasign as the launchers start a token-free command: from the class path, no --add-exports. */
+    private Run withoutTheExport(List<String> args, Path classLog, Map<String, String> env) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + classLog, "-cp", System.getProperty("java.class.path"),
+                "org.iotasign.cli.Main"));
+        cmd.addAll(args);
+        Path out = dir.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), args + " finished");
+        return new Run(p.exitValue(), Files.readString(out));
     }
 }

@@ -208,6 +208,33 @@ class LauncherTest {
     }
 
     @Test
+    void commandsThatOpenNoTokenStartFromTheClassPathAndAnyOtherFromTheJar() throws IOException {
+        Path jdk = fakeJdk("jdk17", "17.0.15", "unused");
+        Map<String, String> env = env(jdk.resolve("bin").toString());
+        env.put("IOTASIGN_CDS", "off");
+        String jar = "arg=" + dir.resolve("bundle/lib/iotasign.jar");
+        for (List<String> args : List.<List<String>>of(List.of(), List.of("--version"), List.of("-V"), List.of("--help"), List.of("help", "sign"),
+                List.of("inspect", "r.bin"), List.of("verify", "--pubkey", "key.hex", "r.bin"), List.of("pack", "-o", "x"),
+                List.of("sample-firmware", "-o", "fw.bin"))) {
+            List<String> lines = ok(launch(env, args.toArray(String[]::new))).out().lines().toList();
+            int cp = lines.indexOf("arg=-cp");
+            assertTrue(cp > 0 && !lines.contains("arg=-jar"), args + ":\n" + lines);
+            List<String> expected = new ArrayList<>(List.of(jar, "arg=org.iotasign.cli.Main"));
+            args.forEach(a -> expected.add("arg=" + a));
+            assertEquals(expected, lines.subList(cp + 1, lines.size()), args.toString());
+        }
+        for (List<String> args : List.of(List.of("sign", "r.unsigned"), List.of("token", "list"), List.of("usb"), List.of("ledger", "verify"),
+                List.of("verify", "--pubkey", "pkcs11:token=iotasign;object=release", "r.bin"),
+                List.of("inspect", "--pubkey=PKCS11:token=x", "r.bin"), List.of("sample-firmware", "--embed-key", "pkcs11:object=release"),
+                List.of("no-such-command"))) {
+            List<String> lines = ok(launch(env, args.toArray(String[]::new))).out().lines().toList();
+            int j = lines.indexOf("arg=-jar");
+            assertTrue(j > 0 && !lines.contains("arg=-cp"), args + ":\n" + lines);
+            assertEquals(jar, lines.get(j + 1), args.toString());
+        }
+    }
+
+    @Test
     void theFirstRunMakesTheClassArchiveUnderIotasignHomeAndLaterRunsUseIt() throws IOException {
         Path jdk = fakeJdk("jdk17", "17.0.15", "unused", WRITE_ARCHIVE);
         Map<String, String> env = env(jdk.resolve("bin") + ":/usr/bin:/bin");
@@ -215,7 +242,7 @@ class LauncherTest {
         env.put("IOTASIGN_HOME", home.toString());
         Path archive = home.resolve("cds/iotasign-17.0.15+7-Test.jsa");
 
-        Processes.Result first = launch(env, "verify", "r.bin");
+        Processes.Result first = launch(env, "sign", "r.unsigned");
         assertEquals(0, first.exit(), first.toString());
         assertEquals("", first.err());
         assertTrue(Files.isRegularFile(archive), "archive made");
@@ -223,7 +250,7 @@ class LauncherTest {
         int jar = lines.indexOf("arg=-jar");
         assertTrue(lines.subList(0, jar).contains("arg=-XX:SharedArchiveFile=" + archive), first.out());
         assertTrue(lines.subList(0, jar).contains("arg=-Xlog:cds=off"), "a refused archive is never reported: " + first.out());
-        assertEquals(List.of("arg=" + dir.resolve("bundle/lib/iotasign.jar"), "arg=verify", "arg=r.bin"), lines.subList(jar + 1, lines.size()));
+        assertEquals(List.of("arg=" + dir.resolve("bundle/lib/iotasign.jar"), "arg=sign", "arg=r.unsigned"), lines.subList(jar + 1, lines.size()));
         List<String> calls = Files.readAllLines(jdk.resolve("calls.log"));
         assertTrue(calls.get(0).contains("org.iotasign.cli.StartupTraining") && calls.get(0).contains("-XX:DumpLoadedClassList="), calls.toString());
         assertTrue(calls.get(1).contains("-Xshare:dump"), calls.toString());

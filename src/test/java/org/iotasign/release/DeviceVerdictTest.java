@@ -49,6 +49,28 @@ class DeviceVerdictTest {
     }
 
     @Test
+    void theDeviceDecisionAloneAgreesWithTheFullVerdictAndShowsNoBlob() {
+        byte[] good = TestReleases.signed("02_08_05", KEY);
+        DeviceVerdict alone = DeviceVerifier.deviceDecision(good, PUB);
+        assertTrue(alone.deviceAccepts(), alone.explanation());
+        assertEquals(verify(good).deviceLog(), alone.deviceLog());
+        assertTrue(alone.blob().isEmpty(), "its walk hashes no entries, so it shows none");
+        assertFalse(alone.findings().hasProblems() || !alone.findings().warnings().isEmpty());
+
+        byte[] changed = good.clone();
+        changed[100] ^= 1;
+        byte[] otherKey = TestReleases.signed("02_08_05", TestKeys.test2());
+        byte[] cut = Arrays.copyOf(good, good.length - 1);
+        for (byte[] bad : List.of(changed, otherKey, cut)) {
+            DeviceVerdict full = verify(bad);
+            DeviceVerdict decision = DeviceVerifier.deviceDecision(bad, PUB);
+            assertFalse(decision.deviceAccepts());
+            assertEquals(full.deviceLog(), decision.deviceLog());
+            assertEquals(full.explanation(), decision.explanation());
+        }
+    }
+
+    @Test
     void wrongMagicIsAnInvalidHeader() {
         byte[] blob = TestReleases.signed("02_08_05", KEY);
         blob[0] = 'i';
