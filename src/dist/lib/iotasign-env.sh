@@ -155,16 +155,18 @@ iotasign_cds() {
     # One archive per JVM build; a colon would split the JVM's archive path list.
     _archive="$2/iotasign-$_id.jsa"
     case "$_archive" in *:*) return 0 ;; esac
-    # Which jar the archive was made for: path, size and time as ls shows them. Times alone
-    # cannot tell: every bundle's files carry the same fixed time, and the JVM refuses
-    # (silently, so for good) an archive of another jar.
+    # Which jar the archive was made for: path, size and time as ls shows them, and a jar
+    # newer than the archive. Times alone cannot tell: every bundle's files carry the same
+    # fixed time. The stamp alone cannot either: ls shows a recent file's time to the minute,
+    # and a rebuild changing only a comment keeps the size. The JVM refuses (silently, so
+    # for good) an archive of another jar.
     _stamp="$(ls -lnL "$_jar" 2>/dev/null)" || _stamp=""
     _made=""
     [ -f "$_archive.jar" ] && IFS= read -r _made < "$_archive.jar"
-    if [ ! -f "$_archive" ] || [ "$_made" != "$_stamp" ]; then
+    if [ ! -f "$_archive" ] || [ "$_made" != "$_stamp" ] || [ "$_jar" -nt "$_archive" ]; then
         _made=""
         [ -f "$_archive.failed" ] && IFS= read -r _made < "$_archive.failed"
-        [ -n "$_stamp" ] && [ "$_made" = "$_stamp" ] && return 0
+        [ -n "$_stamp" ] && [ "$_made" = "$_stamp" ] && ! [ "$_jar" -nt "$_archive.failed" ] && return 0
         iotasign_cds_make "$_jar" "$_archive" "$_stamp" || return 0
     fi
     IOTASIGN_CDS_ARCHIVE="$_archive"

@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * The whole command tree under a class name, for tools that take one instead of a
  * {@link CommandLine}: the bundle build's man-page and completion generators
- * (src/dist/assemble-bundle.sh). {@link Main}'s own annotation names no subcommands, since
+ * (src/dist/assemble-bundle.sh). {@link Main}'s root names no subcommands, since
  * a run builds only the command it names; picocli replaces this class's model with
  * {@link Main#commandLine()}'s.
  */

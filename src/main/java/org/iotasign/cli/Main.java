@@ -13,28 +13,39 @@ import org.iotasign.IotasignException;
 import org.iotasign.io.TerminalText;
 
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code iotasign} program: a thin layer of picocli commands over the capability packages.
  * A run builds only the command it names (see {@link #commandLine(String...)}): picocli's model
  * of every command, and the classes each one pulls in, would cost every run most of its start-up.
+ *
+ * <p>The root command is built with picocli's programmatic API, not from annotations: reading
+ * annotations makes the JDK generate a proxy class per annotation type, and for the root's
+ * own and its standard help options that was a third of {@code iotasign --version}.
  */
-@Command(name = "iotasign",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = "Offline signing appliance for IoTaWatt-style ESP8266 firmware releases.",
-        footerHeading = "%nExit codes:%n",
-        footer = {
-                "  0  success",
-                "  1  the input was rejected (a verdict)",
-                "  2  usage error",
-                "  3  environment problem (missing token, module, port, unwritable disk)",
-                "  70 internal error: a bug in iotasign; report it with the code it printed",
-        })
 public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private final CommandSpec spec;
+
+    private Main() {
+        spec = CommandSpec.wrapWithoutInspection(this)
+                .name("iotasign")
+                .versionProvider(new Version());
+        spec.usageMessage()
+                .description("Offline signing appliance for IoTaWatt-style ESP8266 firmware releases.")
+                .footerHeading("%nExit codes:%n")
+                .footer("  0  success",
+                        "  1  the input was rejected (a verdict)",
+                        "  2  usage error",
+                        "  3  environment problem (missing token, module, port, unwritable disk)",
+                        "  70 internal error: a bug in iotasign; report it with the code it printed");
+        // picocli's standard help options, as mixinStandardHelpOptions would add them.
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class).arity("0")
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).arity("0")
+                .description("Print version information and exit.").build());
+    }
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_REJECTED = 1;
@@ -132,7 +143,7 @@ public final class Main implements Runnable {
     }
 
     private static CommandLine commandLine(List<Entry> commands) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main().spec);
         for (Entry e : commands) {
             cl.addSubcommand(e.name(), e.type());
         }

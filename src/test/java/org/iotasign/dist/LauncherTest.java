@@ -272,6 +272,29 @@ class LauncherTest {
         ok(launch(env, "--version"));
         List<String> after = Files.readAllLines(jdk.resolve("calls.log"));
         assertTrue(after.get(after.size() - 2).contains("-Xshare:dump"), after.toString());
+
+        // A jar rebuilt within the minute with the same size (a comment changed): ls shows the
+        // same line for it, but it is newer than the archive, so the archive is made again.
+        var made = java.nio.file.attribute.FileTime.fromMillis(1_790_000_000_000L);
+        Files.setLastModifiedTime(archive, made);
+        Files.writeString(bundleJar, "another stand-in JAR");
+        Files.setLastModifiedTime(bundleJar, java.nio.file.attribute.FileTime.fromMillis(made.toMillis() + 20_000));
+        // The stamp matches the jar's ls line exactly, as it does within the minute.
+        Files.writeString(archive.resolveSibling(archive.getFileName() + ".jar"), stampOf(bundleJar) + "\n");
+        ok(launch(env, "--version"));
+        List<String> rebuilt = Files.readAllLines(jdk.resolve("calls.log"));
+        assertTrue(rebuilt.get(rebuilt.size() - 2).contains("-Xshare:dump"), "a newer jar of the same size is trained again: " + rebuilt);
+    }
+
+    /** The stamp the launcher writes: the jar's line as {@code ls -lnL} shows it. */
+    private static String stampOf(Path jar) throws IOException {
+        Process p = new ProcessBuilder("ls", "-lnL", jar.toString()).redirectErrorStream(true).start();
+        try {
+            p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new String(p.getInputStream().readAllBytes()).strip();
     }
 
     @Test
