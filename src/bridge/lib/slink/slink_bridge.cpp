@@ -196,7 +196,7 @@ void Bridge::onFrame(const Frame& f) {
         fail(SLINK_TEXT("the signer speaks another protocol version: update the bridge or the signer"));
         return;
       }
-      if (p[1] == 0 || getU16(p + 2) < 16 || getU16(p + 2) > kMaxSignerChunk) {
+      if (p[1] == 0 || getU16(p + 2) < 16 || getU16(p + 2) > kMaxPayload) {
         fail(SLINK_TEXT("the signer announced an impossible window or chunk size"));
         return;
       }

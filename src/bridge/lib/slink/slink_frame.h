@@ -9,13 +9,7 @@
 namespace slink {
 
 const uint8_t kVersion = 1;
-// Largest payload this bridge sends or accepts: its RAM holds the window of chunks and one
-// frame each way. The protocol allows larger DATA chunks (up to kMaxSignerChunk) for host
-// bridges on fast lines; this bridge never sends them and the signer never sends large frames.
 const size_t kMaxPayload = 1024;
-// Largest chunk size a signer may announce in HELLO_OK; the bridge uses the smaller of it
-// and its own.
-const uint16_t kMaxSignerChunk = 8192;
 const size_t kHeaderLength = 12;
 const size_t kCrcLength = 4;
 const size_t kMaxFrame = kHeaderLength + kMaxPayload + kCrcLength;

@@ -21,6 +21,37 @@ final class Messages {
         }
     }
 
+    /**
+     * HELLO: the protocol version and, since chunks larger than 1 KiB, the largest chunk the
+     * bridge can send. A bridge from before sends the version alone and gets at most
+     * {@link Protocol#DEFAULT_CHUNK} in HELLO_OK: it refuses a larger one.
+     */
+    record Hello(int version, int maxChunk) {
+        static final int LENGTH = 3;
+
+        byte[] encode() {
+            return buf(LENGTH).put((byte) version).putShort((short) maxChunk).array();
+        }
+
+        /** Bytes after the third are for later versions of the field and are ignored. */
+        static Hello decode(Frame f) throws MalformedPayload {
+            byte[] p = f.payload();
+            if (p.length == 1) {
+                return new Hello(p[0] & 0xFF, Protocol.DEFAULT_CHUNK);
+            }
+            if (p.length < LENGTH) {
+                throw new MalformedPayload("HELLO of " + p.length + " bytes: the version, then the largest chunk in 2 bytes");
+            }
+            ByteBuffer b = f.payloadBuffer();
+            int version = b.get() & 0xFF;
+            int maxChunk = b.getShort() & 0xFFFF;
+            if (maxChunk < Protocol.MIN_CHUNK) {
+                throw new MalformedPayload("HELLO with a largest chunk of " + maxChunk + " bytes, below " + Protocol.MIN_CHUNK);
+            }
+            return new Hello(version, maxChunk);
+        }
+    }
+
     record HelloOk(int version, int window, int maxChunk, long maxBlob, Ed25519PublicKey key, byte[] fingerprint) {
         static final int LENGTH = 48;
 

@@ -150,7 +150,7 @@ public final class SerialBridge {
                 if (now >= s.nextRequestAt) {
                     s.seq++;
                     s.ch.send(s.phase == Phase.HELLO
-                            ? new Frame(FrameType.HELLO, 0, 0, s.seq, new byte[] {(byte) Protocol.VERSION})
+                            ? new Frame(FrameType.HELLO, 0, 0, s.seq, new Messages.Hello(Protocol.VERSION, settings.chunkSize()).encode())
                             : new Frame(FrameType.ANNOUNCE, Frame.FLAG_RESUME, s.transfer, s.seq,
                                     new Messages.Announce(s.blob.length, s.digest, s.chunk).encode()));
                     s.nextRequestAt = now + settings.requestInterval().toNanos();

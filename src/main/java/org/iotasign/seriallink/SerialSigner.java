@@ -202,7 +202,14 @@ public final class SerialSigner implements AutoCloseable {
                     + ", the bridge asked for " + version + ": update the bridge or the signer");
             return;
         }
-        Messages.HelloOk ok = new Messages.HelloOk(Protocol.VERSION, settings.window(), settings.maxChunk(),
+        Messages.Hello hello;
+        try {
+            hello = Messages.Hello.decode(f);
+        } catch (Messages.MalformedPayload e) {
+            error(ch, f, ErrorCode.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        Messages.HelloOk ok = new Messages.HelloOk(Protocol.VERSION, settings.window(), Math.min(settings.maxChunk(), hello.maxChunk()),
                 settings.maxBlobBytes(), key, Messages.HelloOk.fingerprintBytes(key));
         ch.send(new Frame(FrameType.HELLO_OK, 0, 0, f.seq(), ok.encode()));
     }

@@ -94,6 +94,24 @@ class MaliciousBridgeTest {
     }
 
     @Test
+    void helloNamesTheLargestChunkTheSignerMayOffer() throws Exception {
+        assertEquals(Protocol.DEFAULT_CHUNK, offered(new byte[] {Protocol.VERSION}),
+                "a bridge that names no size (the ESP8266 core, any bridge from before) is offered what it accepts");
+        assertEquals(4096, offered(new Messages.Hello(Protocol.VERSION, 4096).encode()));
+        assertEquals(Protocol.MAX_CHUNK, offered(new Messages.Hello(Protocol.VERSION, 0xFFFF).encode()), "never more than the signer's own");
+        assertEquals(Protocol.MAX_CHUNK, offered(new byte[] {Protocol.VERSION, 0x00, 0x20, 9, 9}), "later bytes are ignored");
+        for (byte[] malformed : List.of(new byte[] {Protocol.VERSION, 0x20}, new Messages.Hello(Protocol.VERSION, 15).encode())) {
+            Frame r = request(new Frame(FrameType.HELLO, 0, 0, ++seq, malformed), FrameType.HELLO_OK, FrameType.ERROR);
+            assertEquals(FrameType.ERROR, r.type());
+            assertEquals(ErrorCode.BAD_REQUEST, Messages.Error.decode(r).code());
+        }
+    }
+
+    private int offered(byte[] hello) throws Exception {
+        return Messages.HelloOk.decode(request(new Frame(FrameType.HELLO, 0, 0, ++seq, hello), FrameType.HELLO_OK)).maxChunk();
+    }
+
+    @Test
     void wrongDigestAnnouncedGetsARefusalNeverASignature() throws Exception {
         byte[] real = blob(1000, 1);
         byte[] claimed = TestSigning.sha256(blob(1000, 2));
