@@ -69,7 +69,7 @@ public final class DeviceVerifier {
         // A common mistake deserves its own words: giving the .unsigned file to verify.
         boolean isUnsigned;
         try (ByteSource in = opener.open()) {
-            isUnsigned = in.size() <= ReleaseBlob.MAX_IN_MEMORY && DeviceWalk.run(in, null, 0).outcome == DeviceWalk.Outcome.COMPLETE;
+            isUnsigned = in.size() <= ReleaseBlob.MAX_IN_MEMORY && DeviceWalk.run(in, null, 0, false).outcome == DeviceWalk.Outcome.COMPLETE;
         }
         return isUnsigned
                 ? new DeviceVerdict(false, v.deviceLog(), v.explanation() + " (this is an unsigned blob: sign it before verifying)", v.findings(), v.blob())
@@ -94,7 +94,8 @@ public final class DeviceVerifier {
             }
             wanted = Arrays.copyOf(v, ReleaseLayout.VERSION_LENGTH);
         }
-        DeviceWalk walk = DeviceWalk.run(in, wanted, ReleaseLayout.SIGNATURE_LENGTH, releaseChecks);
+        // The device hashes the blob, not its entries; no caller of a verdict shows entry digests.
+        DeviceWalk walk = DeviceWalk.run(in, wanted, ReleaseLayout.SIGNATURE_LENGTH, false);
         List<String> log = new ArrayList<>();
         if (walk.outcome != DeviceWalk.Outcome.COMPLETE) {
             if (walk.deviceLog != null) {
@@ -103,7 +104,7 @@ public final class DeviceVerifier {
             return rejected(log, walk.explanation, findings);
         }
         ReleaseBlob blob = ReleaseBlob.fromWalk(walk, in.size(), true, limit);
-        // Without the release checks the entries carry no digests: the verdict shows no blob.
+        // The device's decision alone shows no blob: its ok() would not mean the release checks passed.
         Optional<ReleaseBlob> shown = releaseChecks ? Optional.of(blob) : Optional.empty();
         if (releaseChecks) {
             findings.addAll(blob.findings());

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 import org.iotasign.crypto.Hashes;
 import org.iotasign.io.TerminalText;
@@ -59,10 +60,7 @@ final class DeviceWalk {
         return run(in, requestedVersion, trailerLength, true);
     }
 
-    /**
-     * @param entryDigests false: each entry's {@code sha256} is null (one pass over the blob
-     *                     fewer, for a check that needs only the device's decision)
-     */
+    /** @param entryDigests false: the entries carry no digest (one pass over the blob fewer) */
     static DeviceWalk run(ByteSource in, byte[] requestedVersion, int trailerLength, boolean entryDigests) throws IOException {
         DeviceWalk w = new DeviceWalk();
         w.walk(in, requestedVersion, trailerLength, entryDigests);
@@ -173,7 +171,7 @@ final class DeviceWalk {
             }
             entryCount++;
             if (entries.size() < MAX_RECORDED_ENTRIES) {
-                entries.add(new EntryInfo(name, entryOffset, length, entrySha == null ? null : entrySha.digest(), terminated, nameClean, paddingZero));
+                entries.add(new EntryInfo(name, entryOffset, length, Optional.ofNullable(entrySha).map(MessageDigest::digest), terminated, nameClean, paddingZero));
             }
         }
         digest = sha.digest();

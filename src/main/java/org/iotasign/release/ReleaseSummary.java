@@ -40,7 +40,7 @@ public final class ReleaseSummary {
             em.put("offset", e.offset());
             em.put("length", e.length());
             em.put("paddedLength", e.paddedLength());
-            em.put("sha256", hex.formatHex(e.sha256()));
+            em.put("sha256", hex.formatHex(e.sha256().orElseThrow()));
             entries.add(em);
         }
         m.put("entries", entries);
@@ -102,7 +102,7 @@ public final class ReleaseSummary {
         out.add(String.format("entries      %d", blob.entries().size()));
         for (EntryInfo e : blob.entries()) {
             out.add(String.format("  %-25s %9d bytes (padded %9d)  sha256 %s", TerminalText.quoted(e.name()), e.length(), e.paddedLength(),
-                    HexFormat.of().formatHex(e.sha256()).substring(0, 16) + "…"));
+                    HexFormat.of().formatHex(e.sha256().orElseThrow()).substring(0, 16) + "…"));
         }
         if (blob.firmware() != null) {
             out.addAll(imageText(blob.imageCheck().orElseThrow()));

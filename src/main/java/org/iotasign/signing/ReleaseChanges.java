@@ -22,7 +22,7 @@ public record ReleaseChanges(List<String> added, List<String> removed, List<Stri
             LedgerRecord.Entry o = old.remove(e.name());
             if (o == null) {
                 added.add(TerminalText.quoted(e.name()) + " (" + e.length() + " bytes)");
-            } else if (!o.sha256().equals(HexFormat.of().formatHex(e.sha256()))) {
+            } else if (!o.sha256().equals(HexFormat.of().formatHex(e.sha256().orElseThrow()))) {
                 changed.add(TerminalText.quoted(e.name()) + " (" + o.length() + " -> " + e.length() + " bytes)");
             } else {
                 unchanged++;

@@ -109,7 +109,7 @@ public final class Review {
     List<LedgerRecord.Entry> ledgerEntries() {
         List<LedgerRecord.Entry> out = new ArrayList<>();
         if (blob != null) {
-            blob.entries().forEach(e -> out.add(new LedgerRecord.Entry(e.name(), e.length(), HexFormat.of().formatHex(e.sha256()))));
+            blob.entries().forEach(e -> out.add(new LedgerRecord.Entry(e.name(), e.length(), HexFormat.of().formatHex(e.sha256().orElseThrow()))));
         }
         return out;
     }

@@ -54,7 +54,7 @@ class DeviceVerdictTest {
         DeviceVerdict alone = DeviceVerifier.deviceDecision(good, PUB);
         assertTrue(alone.deviceAccepts(), alone.explanation());
         assertEquals(verify(good).deviceLog(), alone.deviceLog());
-        assertTrue(alone.blob().isEmpty(), "its walk hashes no entries, so it shows none");
+        assertTrue(alone.blob().isEmpty(), "the decision alone shows no blob: its ok() would not cover the release checks");
         assertFalse(alone.findings().hasProblems() || !alone.findings().warnings().isEmpty());
 
         byte[] changed = good.clone();

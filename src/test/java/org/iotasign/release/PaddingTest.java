@@ -34,7 +34,7 @@ class PaddingTest {
         EntryInfo e = parsed.entries().get(0);
         assertEquals(len, e.length());
         assertEquals(padded, e.paddedLength());
-        assertArrayEquals(Digests.sha256(data), e.sha256());
+        assertArrayEquals(Digests.sha256(data), e.sha256().orElseThrow());
         assertArrayEquals(Digests.sha256(blob), parsed.bodyDigest());
     }
 }
