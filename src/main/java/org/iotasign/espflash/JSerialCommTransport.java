@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.Hint;
+import org.iotasign.io.PortWrites;
 
 import com.fazecast.jSerialComm.SerialPort;
 
@@ -13,8 +14,6 @@ import com.fazecast.jSerialComm.SerialPort;
 public final class JSerialCommTransport implements SerialTransport {
     private final SerialPort port;
     private final String name;
-    /** How long a write may make no progress before the port counts as gone (a real UART drains 1 KiB in under 0.1 s). */
-    static final long WRITE_STALL_MS = 5000;
     private int readTimeoutMs = -1;
     private int baud;
 
@@ -44,35 +43,9 @@ public final class JSerialCommTransport implements SerialTransport {
         return new JSerialCommTransport(port, path, baud);
     }
 
-    /**
-     * Writes all of {@code data}. Writes do not block, so a port that vanished can also
-     * answer "0 bytes taken" for ever: no progress for {@link #WRITE_STALL_MS} is an error,
-     * never a spin.
-     */
     @Override
     public void write(byte[] data) throws IOException {
-        int done = 0;
-        long lastProgress = System.nanoTime();
-        while (done < data.length) {
-            int n = port.writeBytes(data, data.length - done, done);
-            if (n < 0) {
-                throw new IOException("port " + name + " disappeared while writing");
-            }
-            if (n > 0) {
-                done += n;
-                lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > WRITE_STALL_MS * 1_000_000L) {
-                throw new IOException("port " + name + " took no bytes for " + WRITE_STALL_MS / 1000 + " s while writing: "
-                        + "it disappeared or stalled");
-            } else {
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while writing to port " + name);
-                }
-            }
-        }
+        PortWrites.writeAll(data, port::writeBytes, name);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import org.iotasign.EnvironmentException;
 import org.iotasign.Hint;
+import org.iotasign.io.PortWrites;
 
 import com.fazecast.jSerialComm.SerialPort;
 import com.fazecast.jSerialComm.SerialPortInvalidPortException;
@@ -64,14 +65,7 @@ public final class SerialPortLink implements Link {
 
     @Override
     public void write(byte[] data) throws IOException {
-        int off = 0;
-        while (off < data.length) {
-            int n = port.writeBytes(data, data.length - off, off);
-            if (n < 0) {
-                throw new IOException("serial port " + path + " failed (error " + port.getLastErrorCode() + ")");
-            }
-            off += n;
-        }
+        PortWrites.writeAll(data, port::writeBytes, path);
     }
 
     @Override
