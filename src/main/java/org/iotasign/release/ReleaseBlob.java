@@ -13,9 +13,9 @@ import java.util.Optional;
 import org.iotasign.EnvironmentException;
 import org.iotasign.RejectedException;
 import org.iotasign.crypto.Ed25519PublicKey;
+import org.iotasign.crypto.Fingerprints;
 import org.iotasign.espimage.Esp8266Image;
 import org.iotasign.espimage.ImageCheck;
-import org.iotasign.crypto.Fingerprints;
 import org.iotasign.io.AtomicFile;
 
 /**
