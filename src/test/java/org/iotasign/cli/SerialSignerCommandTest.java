@@ -1,6 +1,7 @@
 package org.iotasign.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -110,6 +111,23 @@ class SerialSignerCommandTest {
         assertEquals(1, records.size());
         assertEquals(LedgerRecord.Outcome.REFUSED, records.get(0).outcome());
         assertTrue(Files.notExists(dir.resolve("x.bin")));
+    }
+
+    @Test
+    void aDamagedLedgerStopsTheSignerBeforeItWaitsForABridge() throws Exception {
+        Path ledger = Files.writeString(dir.resolve("ledger.jsonl"), "this is not a ledger record\n");
+        AtomicReference<Cli.Result> result = new AtomicReference<>();
+        try (SocatPty pty = new SocatPty(dir)) {
+            Thread t = signer(pty.hostSide, ledger, 1, result);
+            t.join(30_000);
+            assertFalse(t.isAlive(), "the signer stopped by itself");
+        }
+        Cli.Result r = result.get();
+        assertEquals(Main.EXIT_ENVIRONMENT, r.exit(), r.toString());
+        assertFalse(r.out().contains("waiting for a bridge"), r.out());
+        assertTrue(r.err().startsWith("iotasign: the signing ledger ") && r.err().contains("fails verification"), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertEquals("this is not a ledger record\n", Files.readString(ledger), "the ledger is left as it was");
     }
 
     @Test
