@@ -127,6 +127,7 @@ final class BridgeCommand implements Runnable {
                     progress.update(acknowledgedBytes);
                 }
             };
+            BridgeSettings line = BridgeSettings.forLine(parent.baud);
             AtomicBoolean openedOnce = new AtomicBoolean();
             SerialBridge bridge = new SerialBridge(() -> {
                 try {
@@ -141,7 +142,7 @@ final class BridgeCommand implements Runnable {
                     throw new IOException(Hints.message(e), e);
                 }
             },
-                    window == null ? BridgeSettings.forLine(parent.baud) : BridgeSettings.forLine(parent.baud).withWindow(window), listener, pinned);
+                    window == null ? line : line.withWindow(window), listener, pinned);
             BridgeResult result = submitCancellable(bridge, unsigned);
             progress.finish();
 

@@ -32,21 +32,7 @@ public final class TerminalText {
     }
 
     public static String of(String s, int limit) {
-        if (s == null) {
-            return "(none)";
-        }
-        StringBuilder sb = new StringBuilder(Math.min(s.length(), limit) + 8);
-        int shown = 0;
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            if (shown == limit) {
-                return cut(sb, s.codePointCount(0, s.length()), "characters");
-            }
-            appendCodePoint(sb, cp, NO_QUOTE);
-            shown++;
-            i += Character.charCount(cp);
-        }
-        return sb.toString();
+        return render(s, limit, NO_QUOTE, false);
     }
 
     /**
@@ -57,44 +43,48 @@ public final class TerminalText {
      * for the terminal; not meant to be read back. Cut after 1000 code points.
      */
     public static String line(String s) {
-        if (s == null) {
-            return "(none)";
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        int shown = 0;
-        for (int i = 0; i < s.length(); ) {
-            int cp = s.codePointAt(i);
-            if (shown == LINE_LIMIT) {
-                return cut(sb, s.codePointCount(0, s.length()), "characters");
-            }
-            if (cp == '\\') {
-                sb.append('\\');
-            } else {
-                appendCodePoint(sb, cp, NO_QUOTE);
-            }
-            shown++;
-            i += Character.charCount(cp);
-        }
-        return sb.toString();
+        return render(s, LINE_LIMIT, NO_QUOTE, true);
     }
 
     /** {@link #of(String)} between double quotes, a quote inside escaped as {@code \"}: where the text ends is never in doubt. */
     public static String quoted(String s) {
+        return render(s, DEFAULT_LIMIT, '"', false);
+    }
+
+    /**
+     * The one rendering loop: at most {@code limit} code points, each escaped as
+     * {@link #appendCodePoint} does, between {@code quote}s unless it is {@link #NO_QUOTE};
+     * with {@code backslashAsIs} a backslash passes unescaped (see {@link #line}).
+     */
+    private static String render(String s, int limit, int quote, boolean backslashAsIs) {
         if (s == null) {
             return "(none)";
         }
-        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        StringBuilder sb = new StringBuilder(Math.min(s.length(), limit) + 8);
+        if (quote != NO_QUOTE) {
+            sb.append((char) quote);
+        }
         int shown = 0;
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
-            if (shown == DEFAULT_LIMIT) {
-                return cut(sb.append('"'), s.codePointCount(0, s.length()), "characters");
+            if (shown == limit) {
+                if (quote != NO_QUOTE) {
+                    sb.append((char) quote);
+                }
+                return cut(sb, s.codePointCount(0, s.length()), "characters");
             }
-            appendCodePoint(sb, cp, '"');
+            if (backslashAsIs && cp == '\\') {
+                sb.append('\\');
+            } else {
+                appendCodePoint(sb, cp, quote);
+            }
             shown++;
             i += Character.charCount(cp);
         }
-        return sb.append('"').toString();
+        if (quote != NO_QUOTE) {
+            sb.append((char) quote);
+        }
+        return sb.toString();
     }
 
     /** Raw bytes (a file name as the file system holds it, a serial field) read as UTF-8; invalid bytes as {@code \xHH}. */

@@ -55,12 +55,8 @@ final class DeviceWalk {
     /**
      * @param requestedVersion the version the device asked for (compared on 8 bytes; null: the header's own)
      * @param trailerLength    64 for a signed blob (the device's value), 0 for an unsigned one
+     * @param entryDigests     false: the entries carry no digest (one pass over the blob fewer)
      */
-    static DeviceWalk run(ByteSource in, byte[] requestedVersion, int trailerLength) throws IOException {
-        return run(in, requestedVersion, trailerLength, true);
-    }
-
-    /** @param entryDigests false: the entries carry no digest (one pass over the blob fewer) */
     static DeviceWalk run(ByteSource in, byte[] requestedVersion, int trailerLength, boolean entryDigests) throws IOException {
         DeviceWalk w = new DeviceWalk();
         w.walk(in, requestedVersion, trailerLength, entryDigests);

@@ -60,7 +60,7 @@ public final class ReleaseBlob {
 
     private static ReleaseBlob parse(byte[] blob, FirmwareLimit limit, boolean signed) {
         try {
-            DeviceWalk w = DeviceWalk.run(ByteSource.of(blob), null, signed ? ReleaseLayout.SIGNATURE_LENGTH : 0);
+            DeviceWalk w = DeviceWalk.run(ByteSource.of(blob), null, signed ? ReleaseLayout.SIGNATURE_LENGTH : 0, true);
             requireComplete(w, signed);
             return new ReleaseBlob(w, blob.length, signed, limit);
         } catch (IOException e) {
@@ -117,7 +117,7 @@ public final class ReleaseBlob {
             if (in.size() > 0xFFFF_FFFFL) {
                 throw new RejectedException(path + " is larger than 4 GiB: no release can be, and the device's FAT card cannot hold it");
             }
-            return DeviceWalk.run(in, null, trailer);
+            return DeviceWalk.run(in, null, trailer, true);
         }
     }
 

@@ -51,11 +51,11 @@ public final class Pkcs11Wrapper implements Cryptoki {
      * @throws IOException when the library cannot be loaded (not a PKCS#11 module, wrong architecture)
      */
     public static synchronized Pkcs11Wrapper load(Path canonicalModule) throws IOException {
-        requireWrapperOpen();
         Pkcs11Wrapper existing = LOADED.get(canonicalModule);
         if (existing != null) {
             return existing;
         }
+        requireWrapperOpen();
         PKCS11 p11;
         try {
             p11 = PKCS11.getInstance(canonicalModule.toString(), "C_GetFunctionList", null, false);

@@ -143,14 +143,9 @@ class CommandTreeTest {
 
     /** iotasign as the launchers start a token-free command: from the class path, no --add-exports. */
     private Run withoutTheExport(List<String> args, Path classLog, Map<String, String> env) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xlog:class+load=info:file=" + classLog, "-cp", System.getProperty("java.class.path"),
-                "org.iotasign.cli.Main"));
-        cmd.addAll(args);
         Path out = dir.resolve("out.txt");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = IotasignProcess.withoutPkcs11Export(env, List.of("-Xlog:class+load=info:file=" + classLog), args)
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), args + " finished");
         return new Run(p.exitValue(), Files.readString(out));
     }

@@ -24,9 +24,7 @@ public final class IotasignProcess {
 
     /** @param jvmOptions extra JVM options, e.g. a class-data-sharing archive for many short runs */
     public static ProcessBuilder builder(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-        cmd.addAll(jvmOptions);
+        List<String> cmd = java(jvmOptions);
         Optional<Path> jar = freshJar();
         if (jar.isPresent()) {
             cmd.addAll(List.of("-jar", jar.get().toAbsolutePath().toString()));
@@ -35,6 +33,27 @@ public final class IotasignProcess {
                     "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), "org.iotasign.cli.Main"));
         }
+        return start(cmd, env, args);
+    }
+
+    /**
+     * As the launchers start a command that opens no token: from the class path, without
+     * the export of the JDK's PKCS#11 wrapper that the jar's manifest gives {@code java -jar}.
+     */
+    public static ProcessBuilder withoutPkcs11Export(Map<String, String> env, List<String> jvmOptions, List<String> args) {
+        List<String> cmd = java(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.iotasign.cli.Main"));
+        return start(cmd, env, args);
+    }
+
+    private static List<String> java(List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmOptions);
+        return cmd;
+    }
+
+    private static ProcessBuilder start(List<String> cmd, Map<String, String> env, List<String> args) {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
