@@ -32,8 +32,10 @@ esac
 # (G1), not Serial: JDK 17 maps the archived heap objects of a class-data-sharing archive
 # (among them the module graph, which is then not rebuilt on every start) only with G1.
 # One compiler thread: a short run is over before a second one pays for the core it takes
-# from the run itself (about 7 ms of a cold verify on two cores).
-IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -Xshare:auto"
+# from the run itself (about 7 ms of a cold verify on two cores). Loops compiled after 2000
+# turns, not 60000 (Tier3BackEdgeThreshold): a run's few long loops (the checksum and CRC
+# over a megabyte of firmware) would otherwise run interpreted for most of their length.
+IOTASIGN_JVM_FLAGS="-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:Tier3BackEdgeThreshold=2000 -Xshare:auto"
 # Long-running commands (the update server, the serial signer, the virtual ESP8266, the
 # USB watcher): the full JIT pays for itself after start-up. The launchers source this file
 # with their own arguments, so $1 is the command.

@@ -89,10 +89,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         // Threads of long-running commands (serve, serial-signer) report a bug in one line too.
-        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
-            PrintWriter err = new PrintWriter(System.err, true);
-            reportInternalError(e, err);
-        });
+        Thread.setDefaultUncaughtExceptionHandler(new ExceptionHandler());
         System.exit(run(args));
     }
 
@@ -142,24 +139,69 @@ public final class Main implements Runnable {
         return versionOnly ? List.of() : COMMANDS;
     }
 
+    /**
+     * The built-in converters picocli registers by reflection in each new CommandLine, unless
+     * excluded: java.time and java.sql types, and Path. No option here has a java.time or
+     * java.sql type (CommandTreeTest keeps it so), and Path has its own converter below;
+     * leaving them out saves every run about 5 ms.
+     */
+    static final String PICOCLI_CONVERTER_EXCLUDES = "java\\.time\\..*,java\\.sql\\..*,java\\.nio\\.file\\.Path";
+
     private static CommandLine commandLine(List<Entry> commands) {
+        System.setProperty("picocli.converters.excludes", PICOCLI_CONVERTER_EXCLUDES);
         CommandLine cl = new CommandLine(new Main().spec);
         for (Entry e : commands) {
             cl.addSubcommand(e.name(), e.type());
         }
-        cl.setExecutionExceptionHandler(Main::handleException);
-        cl.setParameterExceptionHandler(Main::handleParameterException);
+        cl.setExecutionExceptionHandler(new ExceptionHandler());
+        cl.setParameterExceptionHandler(new ExceptionHandler());
         cl.setUsageHelpAutoWidth(true);
         // A command's header is its one-line summary in the command lists; its own help starts with "Usage:".
         List<String> sections = new ArrayList<>(cl.getHelpSectionKeys());
         sections.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER_HEADING);
         sections.remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER);
         cl.setHelpSectionKeys(sections);
-        cl.registerConverter(Path.class, Main::path);
+        cl.registerConverter(Path.class, new PathConverter());
         return cl;
     }
 
-    private static int handleException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    /*
+     * Classes, not lambdas. picocli's class files are Java 5 ones, and the class-data-sharing
+     * dump links an interface a lambda implements: JDK 17 then leaves that interface, and every
+     * class implementing it (all of picocli's own type converters), out of the archive. And the
+     * first lambda of a run that the archive does not hold costs a few milliseconds to spin.
+     */
+
+    /**
+     * Exit codes and one-line messages for what commands throw, for bad command lines, and for
+     * what escapes the threads of long-running commands.
+     */
+    private static final class ExceptionHandler implements CommandLine.IExecutionExceptionHandler,
+            CommandLine.IParameterExceptionHandler, Thread.UncaughtExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+            return handleException(e, cl);
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException e, String[] args) {
+            return handleParameterException(e);
+        }
+
+        @Override
+        public void uncaughtException(Thread thread, Throwable e) {
+            reportInternalError(e, new PrintWriter(System.err, true));
+        }
+    }
+
+    private static final class PathConverter implements CommandLine.ITypeConverter<Path> {
+        @Override
+        public Path convert(String arg) {
+            return path(arg);
+        }
+    }
+
+    private static int handleException(Exception e, CommandLine cl) {
         PrintWriter err = cl.getErr();
         if (e instanceof IotasignException) {
             err.println("iotasign: " + TerminalText.line(Hints.message((IotasignException) e)));
@@ -214,7 +256,7 @@ public final class Main implements Runnable {
         }
     }
 
-    private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
+    private static int handleParameterException(CommandLine.ParameterException e) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
         err.println("iotasign: " + TerminalText.line(e.getMessage()) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");

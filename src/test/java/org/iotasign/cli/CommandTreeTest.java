@@ -57,6 +57,27 @@ class CommandTreeTest {
     }
 
     @Test
+    void noOptionHasATypeWhoseConverterPicocliIsToldToLeaveOut() {
+        List<String> excluded = List.of(Main.PICOCLI_CONVERTER_EXCLUDES.split(","));
+        List<String> offending = new ArrayList<>();
+        List<CommandLine> todo = new ArrayList<>(List.of(Main.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine cl = todo.remove(todo.size() - 1);
+            todo.addAll(cl.getSubcommands().values());
+            for (CommandLine.Model.ArgSpec arg : cl.getCommandSpec().args()) {
+                for (Class<?> type : arg.auxiliaryTypes()) {
+                    // Path is left out of picocli's converters because Main registers its own.
+                    if (type != Path.class && excluded.stream().anyMatch(type.getName()::matches)) {
+                        offending.add(cl.getCommandSpec().qualifiedName() + " " + arg + ": " + type.getName());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offending, "register a converter for these types, or drop them from Main.PICOCLI_CONVERTER_EXCLUDES");
+        assertTrue(excluded.stream().anyMatch("java.time.Duration"::matches), "the pattern list is read as picocli reads it");
+    }
+
+    @Test
     void helpListsEveryCommandWithItsSummary() {
         Cli.Result r = Cli.run("--help");
         assertEquals(0, r.exit(), r::toString);

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * scripts/iotasign in a copy of the source tree (what it packs: pom.xml, src/main,
- * hsm-config, and the launcher), whose version is bumped and which holds a test that does
+ * hsm-config, the build step that rewrites picocli's class files, and the launcher), whose version is bumped and which holds a test that does
  * not compile: two first calls at once build the bumped jar once and both run it; a changed
  * token profile rebuilds. Maven runs offline (.mvn/maven.config) from the local repository,
  * and the copy starts from this run's compiled classes, so the builds package rather than
@@ -48,7 +48,8 @@ class SourceLauncherTest {
         Files.createDirectories(tree.resolve("scripts"));
         Files.createDirectories(tree.resolve("src/dist"));
         Files.createDirectories(tree.resolve("target"));
-        for (String part : List.of("pom.xml", "hsm-config", "src/main", "scripts/iotasign", "src/dist/lib")) {
+        for (String part : List.of("pom.xml", "hsm-config", "src/main", "scripts/iotasign", "src/dist/lib",
+                "src/dist/ClassFileUpgrade.java")) {
             copy(src.resolve(part), tree.resolve(part));
         }
         Path build = Path.of(System.getProperty("iotasign.buildDir", "target")).toAbsolutePath();

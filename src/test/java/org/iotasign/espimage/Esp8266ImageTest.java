@@ -22,6 +22,21 @@ class Esp8266ImageTest {
             + "eb");                                     // offset 31: checksum 0xEF^1^2^3^4
 
     @Test
+    void segmentChecksumXorMatchesAByteAtATimeXorAtEveryLengthAndAlignment() {
+        byte[] data = new byte[40];
+        new java.util.Random(6).nextBytes(data);
+        for (int from = 0; from < 9; from++) {
+            for (int n = 0; from + n <= data.length; n++) {
+                int expected = 0;
+                for (int p = from; p < from + n; p++) {
+                    expected ^= data[p] & 0xff;
+                }
+                assertEquals(expected, ImageParser.xor(data, from, n) & 0xff, "from " + from + ", length " + n);
+            }
+        }
+    }
+
+    @Test
     void readsEveryFieldOfAHandWrittenImage() {
         ImageCheck c = Esp8266Image.check(GOLDEN);
         assertEquals(List.of(), c.errors());

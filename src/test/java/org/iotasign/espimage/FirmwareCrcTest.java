@@ -27,6 +27,26 @@ class FirmwareCrcTest {
     }
 
     @Test
+    void eightBytesAStepMatchesTheBitwiseReferenceAtEveryLengthAndAlignment() {
+        byte[] data = new byte[80];
+        new Random(4).nextBytes(data);
+        for (int from = 0; from < 9; from++) {
+            for (int n = 0; from + n <= data.length; n++) {
+                assertEquals(Reference.crcBitwise(data, from, from + n), FirmwareCrc.crc32Mpeg2(data, from, n), "from " + from + ", length " + n);
+            }
+        }
+    }
+
+    @Test
+    void firmwareCrcMatchesTheReferenceForLengthsThatAreNotWholeSteps() {
+        byte[] file = new byte[0x1040];
+        new Random(5).nextBytes(file);
+        for (int length = 0x1018; length <= file.length; length += 3) {
+            assertEquals(Reference.firmwareCrc(java.util.Arrays.copyOf(file, length)), FirmwareCrc.ofFirmware(file, length), "length " + length);
+        }
+    }
+
+    @Test
     void firmwareCrcTreatsTheLengthAndCrcWordsAsZero() {
         byte[] file = new byte[0x1800];
         new Random(2).nextBytes(file);
