@@ -178,14 +178,22 @@ iotasign_cds() {
 # Trains and writes the archive $2 for jar $1 (whose stamp is $3), atomically (a temporary
 # name, then mv), so a second run at once or a kill part-way never leaves half an archive
 # behind. The stamp is renamed into place after the archive: a run that sees the new
-# archive with the old stamp only trains again.
+# archive with the old stamp only trains again. The training also signs on a throwaway
+# SoftHSM2 token in a folder of its own (never the user's token, store or PINs), so the
+# token code is archived for sign; the folder is removed after.
 iotasign_cds_make() {
     (umask 077 && mkdir -p "${2%/*}") 2>/dev/null || return 1
     [ -w "${2%/*}" ] || return 1
     _tmp="$2.$$"
+    _training_home="$_tmp.token"
     # shellcheck disable=SC2086 # the flag list is meant to split into words
-    if "$IOTASIGN_JAVA" $IOTASIGN_JVM_FLAGS -XX:DumpLoadedClassList="$_tmp.classes" -cp "$1" \
-            org.iotasign.cli.StartupTraining </dev/null >/dev/null 2>&1 \
+    if IOTASIGN_HOME="$_training_home" SOFTHSM2_CONF="$_training_home/softhsm/softhsm2.conf" \
+            IOTASIGN_PIN=training-only IOTASIGN_SO_PIN=training-only-so \
+            "$IOTASIGN_JAVA" $IOTASIGN_JVM_FLAGS --add-modules jdk.crypto.cryptoki \
+            --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED \
+            -XX:DumpLoadedClassList="$_tmp.classes" -cp "$1" \
+            org.iotasign.cli.StartupTraining --token-home "$_training_home" </dev/null >/dev/null 2>&1 \
+        && rm -rf "$_training_home" \
         && "$IOTASIGN_JAVA" -Xshare:dump -XX:SharedClassListFile="$_tmp.classes" \
             -XX:SharedArchiveFile="$_tmp.jsa" -cp "$1" </dev/null >/dev/null 2>&1 \
         && [ -s "$_tmp.jsa" ] && mv -f "$_tmp.jsa" "$2" 2>/dev/null; then
@@ -193,6 +201,7 @@ iotasign_cds_make() {
         rm -f "$_tmp.classes" "$_tmp.stamp" "$2.failed" 2>/dev/null
         return 0
     fi
+    rm -rf "$_training_home" 2>/dev/null
     rm -f "$_tmp.classes" "$_tmp.jsa" 2>/dev/null
     printf '%s\n' "$3" > "$2.failed" 2>/dev/null
     return 1

@@ -6,10 +6,13 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -37,8 +40,10 @@ import picocli.CommandLine;
  * (help of every command, sample-firmware, pack, inspect and verify, as text and JSON, and
  * the signing desk's review and signature into a ledger of its own) so the library classes
  * they use are archived too. It touches nothing outside a temporary folder: no token, no
- * ledger of the user's, no network; a throwaway software key signs the sample.
- * Prints nothing; exits 0.
+ * ledger of the user's, no network; a throwaway software key signs the sample. When the
+ * launcher gives it a throwaway SoftHSM2 token ({@link #throwawayToken}), it also signs on
+ * that token, so the token code's classes and lambdas are archived for {@code sign} and
+ * {@code usb}. Prints nothing; exits 0.
  */
 public final class StartupTraining {
     private StartupTraining() {
@@ -54,6 +59,9 @@ public final class StartupTraining {
         try {
             loadOwnClasses();
             train(dir);
+            if (throwawayToken(args).isPresent()) {
+                trainOnToken(dir);
+            }
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -106,6 +114,43 @@ public final class StartupTraining {
             run("verify", "--pubkey", hex.toString(), p.toString());
             run("verify", "--json", "--pubkey", hex.toString(), p.toString());
         }
+    }
+
+    /**
+     * The folder of a throwaway SoftHSM2 token the launcher made this run for, when it did:
+     * {@code --token-home DIR}, with IOTASIGN_HOME set to DIR and SOFTHSM2_CONF to the embedded
+     * store's configuration inside it, and DIR not yet there. Anything else (a user's own
+     * IOTASIGN_HOME, a configuration elsewhere) and the training stays off tokens.
+     */
+    static Optional<Path> throwawayToken(String[] args) {
+        if (args.length != 2 || !args[0].equals("--token-home")) {
+            return Optional.empty();
+        }
+        Path home = Path.of(args[1]).toAbsolutePath();
+        Map<String, String> env = System.getenv();
+        boolean ours = home.toString().equals(env.get("IOTASIGN_HOME"))
+                && home.resolve("softhsm").resolve("softhsm2.conf").toString().equals(env.get("SOFTHSM2_CONF"))
+                && env.get("IOTASIGN_PIN") != null && env.get("IOTASIGN_SO_PIN") != null
+                && !Files.exists(home, LinkOption.NOFOLLOW_LINKS);
+        return ours ? Optional.of(home) : Optional.empty();
+    }
+
+    /**
+     * Signs with the token code on a token of the training's own, as {@code sign} does: token
+     * set-up, key generation, the key's export and the signature, with the ledger and anchor
+     * in that token's folder. Without SoftHSM2 (or the JDK's PKCS#11 wrapper) the steps fail
+     * and only the token classes are missing from the archive.
+     */
+    private static void trainOnToken(Path dir) {
+        String key = "pkcs11:token=iotasign;object=release";
+        Path firmware = dir.resolve("token-firmware.bin");
+        Path unsigned = dir.resolve("token.unsigned");
+        run("token", "init", "--if-absent");
+        run("key", "generate", "--if-absent");
+        run("key", "export", "--format", "hex", "-o", dir.resolve("token-key.hex").toString());
+        run("sample-firmware", "--label", "03_00_00", "--embed-key", key, "--size", "300000", "-o", firmware.toString());
+        run("pack", "--version", "03_00_00", "--firmware", firmware.toString(), "-o", unsigned.toString());
+        run("sign", unsigned.toString(), "-o", dir.resolve("token.bin").toString());
     }
 
     private static void run(String... args) {

@@ -62,6 +62,9 @@ class LauncherTest {
                 + "echo \"$*\" >> '" + home.resolve("calls.log") + "'\n"
                 + "if [ \"$1\" = -version ]; then echo '" + versionLine + "' >&2; exit 0; fi\n"
                 + "for a in \"$@\"; do if [ \"$a\" = -Xshare:dump ]; then " + (dump.isEmpty() ? "exit 0" : dump) + "; fi; done\n"
+                // The training's throwaway token: made where it is told, and what it was given noted.
+                + "prev=; for a in \"$@\"; do if [ \"$prev\" = --token-home ]; then mkdir -p \"$a/softhsm\"; "
+                + "echo \"$IOTASIGN_HOME|$SOFTHSM2_CONF|$IOTASIGN_PIN|$IOTASIGN_SO_PIN\" > '" + home.resolve("training-env") + "'; fi; prev=\"$a\"; done\n"
                 + "echo \"java=$0\"\necho \"SOFTHSM2_CONF=$SOFTHSM2_CONF\"\nfor a in \"$@\"; do echo \"arg=$a\"; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         if (release != null) {
@@ -241,6 +244,7 @@ class LauncherTest {
         Path home = dir.resolve("my home");
         env.put("IOTASIGN_HOME", home.toString());
         Path archive = home.resolve("cds/iotasign-17.0.15+7-Test.jsa");
+        env.put("IOTASIGN_PIN", "the user's PIN");
 
         Processes.Result first = launch(env, "sign", "r.unsigned");
         assertEquals(0, first.exit(), first.toString());
@@ -254,6 +258,15 @@ class LauncherTest {
         List<String> calls = Files.readAllLines(jdk.resolve("calls.log"));
         assertTrue(calls.get(0).contains("org.iotasign.cli.StartupTraining") && calls.get(0).contains("-XX:DumpLoadedClassList="), calls.toString());
         assertTrue(calls.get(1).contains("-Xshare:dump"), calls.toString());
+        // The training signs on a throwaway token in a folder beside the archive, with PINs
+        // of its own, never the user's; the folder is gone after (checked just below).
+        java.util.regex.Matcher tokenHome = java.util.regex.Pattern.compile("--token-home (.+\\.token)").matcher(calls.get(0));
+        assertTrue(tokenHome.find(), calls.get(0));
+        String token = tokenHome.group(1);
+        assertTrue(token.matches(java.util.regex.Pattern.quote(archive.toString()) + "\\.[0-9]+\\.token"), token);
+        assertTrue(calls.get(0).contains(" jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED "), calls.get(0));
+        assertEquals(token + "|" + token + "/softhsm/softhsm2.conf|training-only|training-only-so",
+                Files.readString(jdk.resolve("training-env")).strip());
         try (var left = Files.list(archive.getParent())) {
             assertEquals(List.of(archive, archive.resolveSibling(archive.getFileName() + ".jar")), left.sorted().toList(),
                     "the archive and its jar's stamp, no temporary files");
