@@ -12,34 +12,33 @@ import org.iotasign.release.ReleaseBlob;
 import org.iotasign.release.ReleaseSummary;
 import org.iotasign.release.ReleaseSummary.NamedKey;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        header = "Show what a release blob holds: header, entries, digest, signature, firmware.",
-        description = {"Show what a release blob (signed or unsigned) holds: header, entries, digest, signature,",
-                "the firmware's ESP8266 image header, and which known public keys the firmware embeds.",
-                "Exit 0 when the blob is well formed and has no problems, 1 otherwise."})
+/** {@code iotasign inspect}. Its picocli model is built in code ({@link #spec()}; see {@link Main#COMMANDS}). */
 final class InspectCommand implements Callable<Integer> {
-    @Spec
     CommandSpec spec;
-
-    @Parameters(paramLabel = "BLOB", description = "The release blob (.bin or .unsigned).")
     Path blobPath;
-
-    @Option(names = "--pubkey", paramLabel = "KEY",
-            description = "Also look for this public key in the firmware (repeatable; hex, PEM, C array or raw file).")
     List<String> pubkeys = new ArrayList<>();
-
-    @Option(names = "--json", description = "Print the same information as JSON.")
     boolean json;
-
-    @Mixin
     FirmwareLimitOptions limits;
+
+    static CommandSpec spec() {
+        InspectCommand c = new InspectCommand();
+        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("inspect");
+        c.spec = s;
+        s.usageMessage()
+                .header("Show what a release blob holds: header, entries, digest, signature, firmware.")
+                .description("Show what a release blob (signed or unsigned) holds: header, entries, digest, signature,",
+                        "the firmware's ESP8266 image header, and which known public keys the firmware embeds.",
+                        "Exit 0 when the blob is well formed and has no problems, 1 otherwise.");
+        s.addPositional(CodedOptions.parameter(c, "blobPath", 0).paramLabel("BLOB").description("The release blob (.bin or .unsigned).").build());
+        s.addOption(CodedOptions.option(c, "pubkeys", "--pubkey").auxiliaryTypes(String.class).paramLabel("KEY")
+                .description("Also look for this public key in the firmware (repeatable; hex, PEM, C array or raw file).").build());
+        s.addOption(CodedOptions.option(c, "json", "--json").description("Print the same information as JSON.").build());
+        c.limits = FirmwareLimitOptions.addTo(s);
+        CodedOptions.addStandardHelp(s);
+        return s;
+    }
 
     @Override
     public Integer call() throws Exception {

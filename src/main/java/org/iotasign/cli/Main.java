@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 import org.iotasign.IotasignException;
 import org.iotasign.io.TerminalText;
@@ -54,16 +55,30 @@ public final class Main implements Runnable {
     /** A bug: an exception no command expected (EX_SOFTWARE of sysexits.h, far from the verdict codes). */
     public static final int EXIT_INTERNAL = 70;
 
-    /** A command of the tree: its name as typed and its picocli class. */
-    record Entry(String name, Class<?> type) {
+    /**
+     * A command of the tree: its name as typed, its class, and, for a command whose picocli
+     * model is built in code, the method that builds it (null: picocli reads the class's
+     * annotations).
+     */
+    record Entry(String name, Class<?> type, Supplier<CommandSpec> coded) {
+        Entry(String name, Class<?> type) {
+            this(name, type, null);
+        }
     }
 
-    /** Every command, in the order help lists them. Registering a command is one line here. */
+    /**
+     * Every command, in the order help lists them. Registering a command is one line here.
+     * Commands declare their options with picocli's annotations, except {@code pack},
+     * {@code inspect} and {@code verify}, whose models are built in code ({@link CodedOptions}):
+     * reading annotations makes the JDK generate a proxy class per annotation type, and for
+     * the commands run for their answer alone (by hand, or by the hundred in a script) that
+     * was a sixth of their run (docs/benchmarks.md).
+     */
     static final List<Entry> COMMANDS = List.of(
             new Entry("help", CommandLine.HelpCommand.class),
-            new Entry("pack", PackCommand.class),
-            new Entry("inspect", InspectCommand.class),
-            new Entry("verify", VerifyCommand.class),
+            new Entry("pack", PackCommand.class, PackCommand::spec),
+            new Entry("inspect", InspectCommand.class, InspectCommand::spec),
+            new Entry("verify", VerifyCommand.class, VerifyCommand::spec),
             new Entry("sample-firmware", SampleFirmwareCommand.class),
             new Entry("flash", FlashCommand.class),
             new Entry("devsim", DevsimCommand.class),
@@ -151,7 +166,7 @@ public final class Main implements Runnable {
         System.setProperty("picocli.converters.excludes", PICOCLI_CONVERTER_EXCLUDES);
         CommandLine cl = new CommandLine(new Main().spec);
         for (Entry e : commands) {
-            cl.addSubcommand(e.name(), e.type());
+            cl.addSubcommand(e.name(), e.coded() != null ? new CommandLine(e.coded().get()) : e.type());
         }
         cl.setExecutionExceptionHandler(new ExceptionHandler());
         cl.setParameterExceptionHandler(new ExceptionHandler());

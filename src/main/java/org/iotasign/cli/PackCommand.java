@@ -14,48 +14,46 @@ import org.iotasign.io.TerminalText;
 import org.iotasign.release.ReleaseEntry;
 import org.iotasign.release.ReleasePacker;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-@Command(name = "pack",
-        description = {"Pack a firmware image and web files into an unsigned release blob.",
-                "The output is exactly the bytes whose SHA-256 gets signed; the same inputs always give the same bytes.",
-                "Needs no token: run it on the build machine and carry the .unsigned file to the signer."})
+/** {@code iotasign pack}. Its picocli model is built in code ({@link #spec()}; see {@link Main#COMMANDS}). */
 final class PackCommand implements Callable<Integer> {
-    @Spec
     CommandSpec spec;
-
-    // Not mixinStandardHelpOptions: its --version would clash with the release --version option.
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
-
-    @Option(names = "--version", required = true, paramLabel = "VERSION",
-            description = "Release version: exactly 8 printable characters, by convention NN_NN_NN (e.g. 02_08_05).")
     String version;
-
-    @Option(names = "--firmware", required = true, paramLabel = "FILE",
-            description = "The PlatformIO firmware.bin; stored in the release as iotawatt.bin.")
     Path firmware;
-
-    @Option(names = "--web-dir", paramLabel = "DIR",
-            description = "Folder of web files to include (plain files only; each is copied to the device's SD root).")
     Path webDir;
-
-    @Option(names = "--file", paramLabel = "NAME=PATH", mapFallbackValue = "",
-            description = "An extra file stored under NAME (repeatable).")
     Map<String, Path> files = new LinkedHashMap<>();
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Where to write the unsigned blob.")
     Path output;
-
-    @Option(names = "--force", description = "Replace OUT if it exists.")
     boolean force;
-
-    @Mixin
     FirmwareLimitOptions limits;
+
+    static CommandSpec spec() {
+        PackCommand c = new PackCommand();
+        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("pack");
+        c.spec = s;
+        s.usageMessage().description("Pack a firmware image and web files into an unsigned release blob.",
+                "The output is exactly the bytes whose SHA-256 gets signed; the same inputs always give the same bytes.",
+                "Needs no token: run it on the build machine and carry the .unsigned file to the signer.");
+        // Not the standard help options: their --version would clash with the release --version option.
+        s.addOption(CodedOptions.help(c, "help"));
+        s.addOption(CodedOptions.option(c, "version", "--version").required(true).paramLabel("VERSION")
+                .description("Release version: exactly 8 printable characters, by convention NN_NN_NN (e.g. 02_08_05).").build());
+        s.addOption(CodedOptions.option(c, "firmware", "--firmware").required(true).paramLabel("FILE")
+                .description("The PlatformIO firmware.bin; stored in the release as iotawatt.bin.").build());
+        s.addOption(CodedOptions.option(c, "webDir", "--web-dir").paramLabel("DIR")
+                .description("Folder of web files to include (plain files only; each is copied to the device's SD root).").build());
+        OptionSpec.Builder file = CodedOptions.option(c, "files", "--file").auxiliaryTypes(String.class, Path.class)
+                .paramLabel("NAME=PATH").description("An extra file stored under NAME (repeatable).");
+        file.mapFallbackValue(""); // NAME alone: the empty path call() refuses with a reason; returns another builder type
+        s.addOption(file.build());
+        s.addOption(CodedOptions.option(c, "output", "-o", "--output").required(true).paramLabel("OUT")
+                .description("Where to write the unsigned blob.").build());
+        s.addOption(CodedOptions.option(c, "force", "--force").description("Replace OUT if it exists.").build());
+        c.limits = FirmwareLimitOptions.addTo(s);
+        return s;
+    }
 
     @Override
     public Integer call() {

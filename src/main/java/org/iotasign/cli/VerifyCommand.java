@@ -15,47 +15,48 @@ import org.iotasign.release.DeviceVerifier;
 import org.iotasign.release.ReleaseBlob;
 import org.iotasign.release.ReleaseExtractor;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "verify",
-        header = "Give the device's verdict on a signed release blob, computed the device's way.",
-        description = {"Give the device's verdict on a signed release blob, computed the device's way and in its order:",
-                "header, entry walk, trailing 64-byte signature, signature, iotawatt.bin present. Prints the device's own",
-                "log line and a plain explanation. Also fails blobs the device would accept but that are unsafe.",
-                "Exit 0 only when a device would install it and nothing about it is unsafe."})
+/**
+ * {@code iotasign verify}. Its picocli model is built in code ({@link #spec()}), not read
+ * from annotations: it is the command run most often for its answer alone (see
+ * {@link Main#COMMANDS}).
+ */
 final class VerifyCommand implements Callable<Integer> {
-    @Spec
     CommandSpec spec;
-
-    // Not mixinStandardHelpOptions: its --version would clash with the release --version option.
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
-
-    @Option(names = "--pubkey", required = true, paramLabel = "KEY",
-            description = "The public key compiled into the devices' firmware: 64 hex digits, or a file in hex, PEM, C-array or raw form.")
     String pubkey;
-
-    @Parameters(paramLabel = "BLOB", description = "The signed release blob.")
     Path blobPath;
-
-    @Option(names = "--version", paramLabel = "VERSION",
-            description = "The version the device would ask for (default: the header's own).")
     String requestedVersion;
-
-    @Option(names = "--extract", paramLabel = "DIR",
-            description = "After a successful verification only, write the release's files into DIR (a new or empty folder), all or nothing.")
     Path extractDir;
-
-    @Option(names = "--json", description = "Print the verdict as JSON.")
     boolean json;
-
-    @Mixin
     FirmwareLimitOptions limits;
+
+    static CommandSpec spec() {
+        VerifyCommand c = new VerifyCommand();
+        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("verify");
+        c.spec = s;
+        s.usageMessage()
+                .header("Give the device's verdict on a signed release blob, computed the device's way.")
+                .description("Give the device's verdict on a signed release blob, computed the device's way and in its order:",
+                        "header, entry walk, trailing 64-byte signature, signature, iotawatt.bin present. Prints the device's own",
+                        "log line and a plain explanation. Also fails blobs the device would accept but that are unsafe.",
+                        "Exit 0 only when a device would install it and nothing about it is unsafe.");
+        // Not the standard help options: their --version would clash with the release --version option.
+        s.addOption(CodedOptions.help(c, "help"));
+        s.addOption(CodedOptions.option(c, "pubkey", "--pubkey").required(true).paramLabel("KEY")
+                .description("The public key compiled into the devices' firmware: 64 hex digits, or a file in hex, PEM, C-array or raw form.")
+                .build());
+        s.addPositional(CodedOptions.parameter(c, "blobPath", 0).paramLabel("BLOB").description("The signed release blob.").build());
+        s.addOption(CodedOptions.option(c, "requestedVersion", "--version").paramLabel("VERSION")
+                .description("The version the device would ask for (default: the header's own).").build());
+        s.addOption(CodedOptions.option(c, "extractDir", "--extract").paramLabel("DIR")
+                .description("After a successful verification only, write the release's files into DIR (a new or empty folder), all or nothing.")
+                .build());
+        s.addOption(CodedOptions.option(c, "json", "--json").description("Print the verdict as JSON.").build());
+        c.limits = FirmwareLimitOptions.addTo(s);
+        return s;
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -64,7 +64,7 @@ public final class ReleasePacker {
         findings.addAll(image);
 
         byte[] bytes = serialize(version, ordered);
-        ReleaseBlob parsed = ReleaseBlob.parseUnsigned(bytes, limit);
+        ReleaseBlob parsed = ReleaseBlob.parsePacked(bytes, limit);
         if (parsed.findings().hasProblems()) {
             // The packer and the checker must agree; a disagreement is a bug, not a user error.
             throw new IllegalStateException("packed blob fails its own check: " + parsed.findings().problems());
@@ -94,6 +94,7 @@ public final class ReleasePacker {
     }
 
     /** The packed bytes, the same blob parsed back, and warnings for the operator. */
+    /** The blob's bytes; the blob as parsed back (its entries without digests); warnings to show. */
     public record PackResult(byte[] bytes, ReleaseBlob blob, List<String> warnings) {
     }
 }

@@ -83,6 +83,16 @@ class ReleasePropertiesTest {
                 ReleasePacker.pack(version, backward, FirmwareLimit.DEFAULT).bytes());
     }
 
+    @Property(tries = 50)
+    void packsParsedBackBlobHasTheReviewsDigestAndNoEntryDigests(@ForAll("versions") String version, @ForAll("webFiles") Map<String, byte[]> web) {
+        ReleasePacker.PackResult packed = ReleasePacker.pack(version, entries(web), FirmwareLimit.DEFAULT);
+        ReleaseBlob reviewed = ReleaseBlob.parseUnsigned(packed.bytes(), FirmwareLimit.DEFAULT);
+        assertArrayEquals(reviewed.bodyDigest(), packed.blob().bodyDigest());
+        assertEquals(reviewed.digestFingerprint(), packed.blob().digestFingerprint());
+        assertTrue(packed.blob().entries().stream().allMatch(e -> e.sha256().isEmpty()), "the packer's check skips the entry digests");
+        assertTrue(reviewed.entries().stream().allMatch(e -> e.sha256().isPresent()), "a review has them");
+    }
+
     static final byte[] SIGNED = TestReleases.signed("02_08_05", KEY);
 
     @Property(tries = 500)
