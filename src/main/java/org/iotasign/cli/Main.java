@@ -69,7 +69,7 @@ public final class Main implements Runnable {
     /**
      * Every command, in the order help lists them. Registering a command is one line here.
      * Commands declare their options with picocli's annotations, except {@code pack},
-     * {@code inspect} and {@code verify}, whose models are built in code ({@link CodedOptions}):
+     * {@code inspect}, {@code verify} and {@code sign}, whose models are built in code ({@link CodedOptions}):
      * reading annotations makes the JDK generate a proxy class per annotation type, and for
      * the commands run for their answer alone (by hand, or by the hundred in a script) that
      * was a sixth of their run (docs/benchmarks.md).
@@ -86,7 +86,7 @@ public final class Main implements Runnable {
             new Entry("accept", AcceptCommand.class),
             new Entry("token", TokenCommand.class),
             new Entry("key", KeyCommand.class),
-            new Entry("sign", SignCommand.class),
+            new Entry("sign", SignCommand.class, SignCommand::spec),
             new Entry("usb", UsbCommand.class),
             new Entry("ledger", LedgerCommand.class),
             new Entry("site", SiteCommand.class),

@@ -16,38 +16,40 @@ import org.iotasign.signing.SignedRelease;
 import org.iotasign.signing.SigningDesk;
 import org.iotasign.token.TokenKey;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "sign", mixinStandardHelpOptions = true,
-        header = "Sign an unsigned release blob on a PKCS#11 token, after review and policy.",
-        description = {"Sign an unsigned release blob with a key on a PKCS#11 token. The blob is checked with the same code as",
-                "'verify' first (nothing verify would reject is signed) and against the signing policy (docs/usb-workflow.md):",
-                "the firmware must embed the signing key and not the stock IoTaWatt key, no version lower than one already signed",
-                "with the key, never two blobs under one version. A record goes to the signing ledger (and is fsynced) before the",
-                "token signs; the digest is computed from the full bytes and signed on the token (CKM_EDDSA); the signature is",
-                "checked against the token's public key and the signed blob gets the device's verdict before it is written",
-                "atomically. Prints the review, the version, digest fingerprint and key fingerprint.",
-                "Refuses a key that is or ever was extractable unless --allow-extractable-key."})
+/** {@code iotasign sign}. Its picocli model is built in code ({@link #spec()}; see {@link Main#COMMANDS}). */
 final class SignCommand implements Callable<Integer> {
-    @Spec
     CommandSpec spec;
-
-    @Parameters(paramLabel = "IN.unsigned", description = "The unsigned release blob made by 'iotasign pack'.")
     Path input;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "OUT.bin", required = true, description = "Where to write the signed blob.")
     Path output;
-
-    @Option(names = "--force", description = "Replace OUT.bin if it exists.")
     boolean force;
-
-    @Mixin
     SigningOptions signing;
+
+    static CommandSpec spec() {
+        SignCommand c = new SignCommand();
+        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("sign");
+        c.spec = s;
+        s.usageMessage()
+                .header("Sign an unsigned release blob on a PKCS#11 token, after review and policy.")
+                .description("Sign an unsigned release blob with a key on a PKCS#11 token. The blob is checked with the same code as",
+                        "'verify' first (nothing verify would reject is signed) and against the signing policy (docs/usb-workflow.md):",
+                        "the firmware must embed the signing key and not the stock IoTaWatt key, no version lower than one already signed",
+                        "with the key, never two blobs under one version. A record goes to the signing ledger (and is fsynced) before the",
+                        "token signs; the digest is computed from the full bytes and signed on the token (CKM_EDDSA); the signature is",
+                        "checked against the token's public key and the signed blob gets the device's verdict before it is written",
+                        "atomically. Prints the review, the version, digest fingerprint and key fingerprint.",
+                        "Refuses a key that is or ever was extractable unless --allow-extractable-key.");
+        s.addOption(CodedOptions.option(c, "output", "-o", "--output").paramLabel("OUT.bin").required(true)
+                .description("Where to write the signed blob.").build());
+        // After a required option: picocli then names both when both are missing, as it did for the annotated command.
+        s.addPositional(CodedOptions.parameter(c, "input", 0).paramLabel("IN.unsigned")
+                .description("The unsigned release blob made by 'iotasign pack'.").build());
+        s.addOption(CodedOptions.option(c, "force", "--force").description("Replace OUT.bin if it exists.").build());
+        c.signing = SigningOptions.addTo(s);
+        CodedOptions.addStandardHelp(s);
+        return s;
+    }
 
     @Override
     public Integer call() {

@@ -16,33 +16,41 @@ import org.iotasign.token.TokenContext;
 import org.iotasign.token.TokenKey;
 
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** The options of every command that signs: key, ledger, policy overrides. Shared by sign, usb and serial-signer. */
+/**
+ * The options of every command that signs: key, ledger, policy overrides. Shared by sign,
+ * usb and serial-signer: a picocli mixin for the annotated ones, {@link #addTo} for
+ * {@code sign}, whose model is built in code (CodedCommandsTest compares the two).
+ */
 final class SigningOptions {
+    static final String LEDGER_DESCRIPTION = "The signing ledger (JSON Lines hash chain) to append to. Default: ledger.jsonl in IOTASIGN_HOME "
+            + "(~/.local/share/iotasign when unset).";
+    static final String MISSING_OWN_KEY_DESCRIPTION = "Policy (a): sign firmware that does not embed the signing key (devices installing it "
+            + "can never verify a later update from this key). Recorded in the ledger.";
+    static final String STOCK_KEY_DESCRIPTION = "Policy (b): sign firmware that still embeds the stock IoTaWatt key. Recorded in the ledger.";
+    static final String DOWNGRADE_DESCRIPTION = "Policy (c): sign a version lower than the highest already signed with this key. "
+            + "Recorded in the ledger.";
+    static final String EXTRACTABLE_DESCRIPTION = "Sign with a key that is or ever was extractable (e.g. imported with "
+            + "'key import-seed'). Recorded in the ledger.";
+
     @Option(names = "--key", paramLabel = "URI", defaultValue = KeyUri.DEFAULT, description = KeyCommand.KEY_DESCRIPTION)
     String key;
 
-    @Option(names = "--ledger", paramLabel = "PATH",
-            description = "The signing ledger (JSON Lines hash chain) to append to. Default: ledger.jsonl in IOTASIGN_HOME "
-                    + "(~/.local/share/iotasign when unset).")
+    @Option(names = "--ledger", paramLabel = "PATH", description = LEDGER_DESCRIPTION)
     Path ledger;
 
-    @Option(names = "--allow-missing-own-key",
-            description = "Policy (a): sign firmware that does not embed the signing key (devices installing it can never verify "
-                    + "a later update from this key). Recorded in the ledger.")
+    @Option(names = "--allow-missing-own-key", description = MISSING_OWN_KEY_DESCRIPTION)
     boolean allowMissingOwnKey;
 
-    @Option(names = "--allow-stock-key",
-            description = "Policy (b): sign firmware that still embeds the stock IoTaWatt key. Recorded in the ledger.")
+    @Option(names = "--allow-stock-key", description = STOCK_KEY_DESCRIPTION)
     boolean allowStockKey;
 
-    @Option(names = "--allow-downgrade",
-            description = "Policy (c): sign a version lower than the highest already signed with this key. Recorded in the ledger.")
+    @Option(names = "--allow-downgrade", description = DOWNGRADE_DESCRIPTION)
     boolean allowDowngrade;
 
-    @Option(names = "--allow-extractable-key",
-            description = "Sign with a key that is or ever was extractable (e.g. imported with 'key import-seed'). Recorded in the ledger.")
+    @Option(names = "--allow-extractable-key", description = EXTRACTABLE_DESCRIPTION)
     boolean allowExtractable;
 
     @Mixin
@@ -50,6 +58,21 @@ final class SigningOptions {
 
     @Mixin
     FirmwareLimitOptions limits;
+
+    /** Adds these options (with the token and firmware-limit ones) to a command built in code; returns the object they set. */
+    static SigningOptions addTo(CommandSpec spec) {
+        SigningOptions o = new SigningOptions();
+        spec.addOption(CodedOptions.option(o, "key", "--key").paramLabel("URI").defaultValue(KeyUri.DEFAULT)
+                .description(KeyCommand.KEY_DESCRIPTION).build());
+        spec.addOption(CodedOptions.option(o, "ledger", "--ledger").paramLabel("PATH").description(LEDGER_DESCRIPTION).build());
+        spec.addOption(CodedOptions.option(o, "allowMissingOwnKey", "--allow-missing-own-key").description(MISSING_OWN_KEY_DESCRIPTION).build());
+        spec.addOption(CodedOptions.option(o, "allowStockKey", "--allow-stock-key").description(STOCK_KEY_DESCRIPTION).build());
+        spec.addOption(CodedOptions.option(o, "allowDowngrade", "--allow-downgrade").description(DOWNGRADE_DESCRIPTION).build());
+        spec.addOption(CodedOptions.option(o, "allowExtractable", "--allow-extractable-key").description(EXTRACTABLE_DESCRIPTION).build());
+        o.token = TokenOptions.addTo(spec);
+        o.limits = FirmwareLimitOptions.addTo(spec);
+        return o;
+    }
 
     Set<PolicyRule> overrides() {
         Set<PolicyRule> s = EnumSet.noneOf(PolicyRule.class);

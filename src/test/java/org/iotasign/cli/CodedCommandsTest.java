@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.iotasign.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import picocli.CommandLine;
@@ -28,26 +29,43 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 class CodedCommandsTest {
     @ParameterizedTest
-    @ValueSource(strings = {"pack", "inspect", "verify"})
+    @ValueSource(strings = {"pack", "inspect", "verify", "sign"})
     void theModelIsTheOneTheAnnotationsGave(String command) throws IOException {
         Main.Entry e = Main.COMMANDS.stream().filter(c -> c.name().equals(command)).findFirst().orElseThrow();
         assertEquals(fixture(command + "-model.txt"), model(e.coded().get()));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"pack", "inspect", "verify"})
+    @ValueSource(strings = {"pack", "inspect", "verify", "sign"})
     void theHelpIsTheOneTheAnnotationsGave(String command) throws IOException {
         Cli.Result r = Cli.run(command, "--help");
         assertEquals(0, r.exit(), r.toString());
         assertEquals(fixture(command + "-help.txt"), r.out());
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "pack|Missing required options: '--version=VERSION', '--firmware=FILE', '--output=OUT'",
+        "inspect|Missing required parameter: 'BLOB'",
+        "verify|Missing required options and parameters: '--pubkey=KEY', 'BLOB'",
+        "sign|Missing required options and parameters: '--output=OUT.bin', 'IN.unsigned'"})
+    void aBareCommandNamesWhatIsMissingAsTheAnnotatedOneDid(String command, String missing) {
+        Cli.Result r = Cli.run(command);
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("iotasign: " + missing + " (see 'iotasign " + command + " --help')\n", r.err());
+    }
+
     @Test
-    void theFirmwareLimitOptionsInCodeAreTheMixinsOptions() {
-        CommandSpec annotated = CommandSpec.forAnnotatedObject(new FirmwareLimitOptions());
+    void theSharedOptionsInCodeAreTheirMixinsOptions() {
         CommandSpec coded = CommandSpec.create();
         FirmwareLimitOptions.addTo(coded);
-        assertEquals(model(annotated), model(coded));
+        assertEquals(model(CommandSpec.forAnnotatedObject(new FirmwareLimitOptions())), model(coded));
+        coded = CommandSpec.create();
+        TokenOptions.addTo(coded);
+        assertEquals(model(CommandSpec.forAnnotatedObject(new TokenOptions())), model(coded));
+        coded = CommandSpec.create();
+        SigningOptions.addTo(coded);
+        assertEquals(model(CommandSpec.forAnnotatedObject(new SigningOptions())), model(coded));
     }
 
     @Test
