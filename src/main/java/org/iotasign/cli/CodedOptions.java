@@ -19,6 +19,16 @@ final class CodedOptions {
     private CodedOptions() {
     }
 
+    /** The model of {@code command}, named {@code name}, with its help's header (null: none) and description. */
+    static CommandSpec command(Object command, String name, String header, String... description) {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name(name);
+        if (header != null) {
+            spec.usageMessage().header(header);
+        }
+        spec.usageMessage().description(description);
+        return spec;
+    }
+
     /** An option bound to {@code field} of {@code command}. */
     static OptionSpec.Builder option(Object command, String field, String... names) {
         FieldAccess access = new FieldAccess(command, field);

@@ -24,13 +24,11 @@ final class InspectCommand implements Callable<Integer> {
 
     static CommandSpec spec() {
         InspectCommand c = new InspectCommand();
-        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("inspect");
+        CommandSpec s = CodedOptions.command(c, "inspect", "Show what a release blob holds: header, entries, digest, signature, firmware.",
+                "Show what a release blob (signed or unsigned) holds: header, entries, digest, signature,",
+                "the firmware's ESP8266 image header, and which known public keys the firmware embeds.",
+                "Exit 0 when the blob is well formed and has no problems, 1 otherwise.");
         c.spec = s;
-        s.usageMessage()
-                .header("Show what a release blob holds: header, entries, digest, signature, firmware.")
-                .description("Show what a release blob (signed or unsigned) holds: header, entries, digest, signature,",
-                        "the firmware's ESP8266 image header, and which known public keys the firmware embeds.",
-                        "Exit 0 when the blob is well formed and has no problems, 1 otherwise.");
         s.addPositional(CodedOptions.parameter(c, "blobPath", 0).paramLabel("BLOB").description("The release blob (.bin or .unsigned).").build());
         s.addOption(CodedOptions.option(c, "pubkeys", "--pubkey").auxiliaryTypes(String.class).paramLabel("KEY")
                 .description("Also look for this public key in the firmware (repeatable; hex, PEM, C array or raw file).").build());

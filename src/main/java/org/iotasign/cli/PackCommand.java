@@ -31,11 +31,10 @@ final class PackCommand implements Callable<Integer> {
 
     static CommandSpec spec() {
         PackCommand c = new PackCommand();
-        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("pack");
-        c.spec = s;
-        s.usageMessage().description("Pack a firmware image and web files into an unsigned release blob.",
+        CommandSpec s = CodedOptions.command(c, "pack", null, "Pack a firmware image and web files into an unsigned release blob.",
                 "The output is exactly the bytes whose SHA-256 gets signed; the same inputs always give the same bytes.",
                 "Needs no token: run it on the build machine and carry the .unsigned file to the signer.");
+        c.spec = s;
         // Not the standard help options: their --version would clash with the release --version option.
         s.addOption(CodedOptions.help(c, "help"));
         s.addOption(CodedOptions.option(c, "version", "--version").required(true).paramLabel("VERSION")

@@ -28,18 +28,16 @@ final class SignCommand implements Callable<Integer> {
 
     static CommandSpec spec() {
         SignCommand c = new SignCommand();
-        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("sign");
+        CommandSpec s = CodedOptions.command(c, "sign", "Sign an unsigned release blob on a PKCS#11 token, after review and policy.",
+                "Sign an unsigned release blob with a key on a PKCS#11 token. The blob is checked with the same code as",
+                "'verify' first (nothing verify would reject is signed) and against the signing policy (docs/usb-workflow.md):",
+                "the firmware must embed the signing key and not the stock IoTaWatt key, no version lower than one already signed",
+                "with the key, never two blobs under one version. A record goes to the signing ledger (and is fsynced) before the",
+                "token signs; the digest is computed from the full bytes and signed on the token (CKM_EDDSA); the signature is",
+                "checked against the token's public key and the signed blob gets the device's verdict before it is written",
+                "atomically. Prints the review, the version, digest fingerprint and key fingerprint.",
+                "Refuses a key that is or ever was extractable unless --allow-extractable-key.");
         c.spec = s;
-        s.usageMessage()
-                .header("Sign an unsigned release blob on a PKCS#11 token, after review and policy.")
-                .description("Sign an unsigned release blob with a key on a PKCS#11 token. The blob is checked with the same code as",
-                        "'verify' first (nothing verify would reject is signed) and against the signing policy (docs/usb-workflow.md):",
-                        "the firmware must embed the signing key and not the stock IoTaWatt key, no version lower than one already signed",
-                        "with the key, never two blobs under one version. A record goes to the signing ledger (and is fsynced) before the",
-                        "token signs; the digest is computed from the full bytes and signed on the token (CKM_EDDSA); the signature is",
-                        "checked against the token's public key and the signed blob gets the device's verdict before it is written",
-                        "atomically. Prints the review, the version, digest fingerprint and key fingerprint.",
-                        "Refuses a key that is or ever was extractable unless --allow-extractable-key.");
         s.addOption(CodedOptions.option(c, "output", "-o", "--output").paramLabel("OUT.bin").required(true)
                 .description("Where to write the signed blob.").build());
         // After a required option: picocli then names both when both are missing, as it did for the annotated command.

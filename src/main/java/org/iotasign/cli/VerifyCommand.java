@@ -34,14 +34,12 @@ final class VerifyCommand implements Callable<Integer> {
 
     static CommandSpec spec() {
         VerifyCommand c = new VerifyCommand();
-        CommandSpec s = CommandSpec.wrapWithoutInspection(c).name("verify");
+        CommandSpec s = CodedOptions.command(c, "verify", "Give the device's verdict on a signed release blob, computed the device's way.",
+                "Give the device's verdict on a signed release blob, computed the device's way and in its order:",
+                "header, entry walk, trailing 64-byte signature, signature, iotawatt.bin present. Prints the device's own",
+                "log line and a plain explanation. Also fails blobs the device would accept but that are unsafe.",
+                "Exit 0 only when a device would install it and nothing about it is unsafe.");
         c.spec = s;
-        s.usageMessage()
-                .header("Give the device's verdict on a signed release blob, computed the device's way.")
-                .description("Give the device's verdict on a signed release blob, computed the device's way and in its order:",
-                        "header, entry walk, trailing 64-byte signature, signature, iotawatt.bin present. Prints the device's own",
-                        "log line and a plain explanation. Also fails blobs the device would accept but that are unsafe.",
-                        "Exit 0 only when a device would install it and nothing about it is unsafe.");
         // Not the standard help options: their --version would clash with the release --version option.
         s.addOption(CodedOptions.help(c, "help"));
         s.addOption(CodedOptions.option(c, "pubkey", "--pubkey").required(true).paramLabel("KEY")
