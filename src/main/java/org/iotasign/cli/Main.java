@@ -181,10 +181,12 @@ public final class Main implements Runnable {
     }
 
     /*
-     * Classes, not lambdas. picocli's class files are Java 5 ones, and the class-data-sharing
-     * dump links an interface a lambda implements: JDK 17 then leaves that interface, and every
-     * class implementing it (all of picocli's own type converters), out of the archive. And the
-     * first lambda of a run that the archive does not hold costs a few milliseconds to spin.
+     * Classes, not lambdas. picocli ships Java 5 class files (the build rewrites them, see
+     * src/dist/ClassFileUpgrade.java, but a jar built without that step keeps them), and the
+     * class-data-sharing dump links an interface a lambda implements: JDK 17 then leaves such
+     * an old interface, and every class implementing it (all of picocli's own type
+     * converters), out of the archive. And a lambda the archive does not hold (the uncaught
+     * exception handler: the training never runs main) costs a few milliseconds to spin.
      */
 
     /**
