@@ -16,6 +16,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * each annotation type, a sixth of a {@code verify} run.
  */
 final class CodedOptions {
+    private static final String HELP_DESCRIPTION = "Show this help message and exit.";
+
     private CodedOptions() {
     }
 
@@ -45,13 +47,13 @@ final class CodedOptions {
 
     /** {@code -h, --help}, as an annotated command declares it. */
     static OptionSpec help(Object command, String field) {
-        return option(command, field, "-h", "--help").usageHelp(true).description("Show this help message and exit.").build();
+        return option(command, field, "-h", "--help").usageHelp(true).description(HELP_DESCRIPTION).build();
     }
 
-    /** {@code -h, --help} and {@code -V, --version}, as picocli's mixinStandardHelpOptions adds them. */
+    /** {@code -h, --help} and {@code -V, --version}, as picocli's mixinStandardHelpOptions adds them (also the root's). */
     static void addStandardHelp(CommandSpec spec) {
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class).paramLabel("<helpRequested>")
-                .description("Show this help message and exit.").build());
+                .description(HELP_DESCRIPTION).build());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).paramLabel("<versionRequested>")
                 .description("Print version information and exit.").build());
     }
@@ -77,7 +79,7 @@ final class CodedOptions {
         /** The field's value now: as with an annotated field, what the option goes back to between parses. */
         Object value() {
             try {
-                return field.get(target);
+                return get();
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             }

@@ -15,7 +15,6 @@ import org.iotasign.io.TerminalText;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code iotasign} program: a thin layer of picocli commands over the capability packages.
@@ -41,11 +40,7 @@ public final class Main implements Runnable {
                         "  2  usage error",
                         "  3  environment problem (missing token, module, port, unwritable disk)",
                         "  70 internal error: a bug in iotasign; report it with the code it printed");
-        // picocli's standard help options, as mixinStandardHelpOptions would add them.
-        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).type(boolean.class).arity("0")
-                .description("Show this help message and exit.").build());
-        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).type(boolean.class).arity("0")
-                .description("Print version information and exit.").build());
+        CodedOptions.addStandardHelp(spec);
     }
 
     public static final int EXIT_OK = 0;

@@ -12,7 +12,6 @@ import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -41,7 +40,7 @@ import picocli.CommandLine;
  * the signing desk's review and signature into a ledger of its own) so the library classes
  * they use are archived too. It touches nothing outside a temporary folder: no token, no
  * ledger of the user's, no network; a throwaway software key signs the sample. When the
- * launcher gives it a throwaway SoftHSM2 token ({@link #throwawayToken}), it also signs on
+ * launcher gives it a throwaway SoftHSM2 token ({@link #givenThrowawayToken}), it also signs on
  * that token, so the token code's classes and lambdas are archived for {@code sign} and
  * {@code usb}. Prints nothing; exits 0.
  */
@@ -59,7 +58,7 @@ public final class StartupTraining {
         try {
             loadOwnClasses();
             train(dir);
-            if (throwawayToken(args).isPresent()) {
+            if (givenThrowawayToken(args)) {
                 trainOnToken(dir);
             }
         } finally {
@@ -117,22 +116,21 @@ public final class StartupTraining {
     }
 
     /**
-     * The folder of a throwaway SoftHSM2 token the launcher made this run for, when it did:
-     * {@code --token-home DIR}, with IOTASIGN_HOME set to DIR and SOFTHSM2_CONF to the embedded
-     * store's configuration inside it, and DIR not yet there. Anything else (a user's own
+     * Whether the launcher made a throwaway SoftHSM2 token for this run: {@code --token-home
+     * DIR}, with IOTASIGN_HOME set to DIR and SOFTHSM2_CONF to the embedded store's
+     * configuration inside it, its PINs set, and DIR not yet there. Anything else (a user's own
      * IOTASIGN_HOME, a configuration elsewhere) and the training stays off tokens.
      */
-    static Optional<Path> throwawayToken(String[] args) {
+    static boolean givenThrowawayToken(String[] args) {
         if (args.length != 2 || !args[0].equals("--token-home")) {
-            return Optional.empty();
+            return false;
         }
         Path home = Path.of(args[1]).toAbsolutePath();
         Map<String, String> env = System.getenv();
-        boolean ours = home.toString().equals(env.get("IOTASIGN_HOME"))
+        return home.toString().equals(env.get("IOTASIGN_HOME"))
                 && home.resolve("softhsm").resolve("softhsm2.conf").toString().equals(env.get("SOFTHSM2_CONF"))
                 && env.get("IOTASIGN_PIN") != null && env.get("IOTASIGN_SO_PIN") != null
                 && !Files.exists(home, LinkOption.NOFOLLOW_LINKS);
-        return ours ? Optional.of(home) : Optional.empty();
     }
 
     /**

@@ -63,11 +63,11 @@ class StartupTrainingTest {
 
     @Test
     void onlyTheExactArgumentWithAMatchingEnvironmentNamesAToken() {
-        assertFalse(StartupTraining.throwawayToken(new String[0]).isPresent());
-        assertFalse(StartupTraining.throwawayToken(new String[] {"--token-home"}).isPresent());
-        assertFalse(StartupTraining.throwawayToken(new String[] {"--token-home", dir.toString(), "extra"}).isPresent());
+        assertFalse(StartupTraining.givenThrowawayToken(new String[0]));
+        assertFalse(StartupTraining.givenThrowawayToken(new String[] {"--token-home"}));
+        assertFalse(StartupTraining.givenThrowawayToken(new String[] {"--token-home", dir.toString(), "extra"}));
         // This JVM's IOTASIGN_HOME and SOFTHSM2_CONF do not name the folder.
-        assertFalse(StartupTraining.throwawayToken(new String[] {"--token-home", dir.resolve("token").toString()}).isPresent());
+        assertFalse(StartupTraining.givenThrowawayToken(new String[] {"--token-home", dir.resolve("token").toString()}));
     }
 
     /** The environment the launcher gives the training: IOTASIGN_HOME {@code home}, the embedded store's conf under {@code token}. */
